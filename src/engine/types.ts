@@ -144,5 +144,11 @@ export interface ComputePath {
    * used by RigL to grow links where the gradient is largest.
    */
   denseGradientMagnitude(layer: number, indices: Int32Array): Promise<Float32Array>;
+  /**
+   * Gradient of the mean cross-entropy loss with respect to the input pixels (N×784, floats in
+   * [0, 1]) for the given labels → N×784 (for FGSM/PGD attacks; see perturb.ts). Added by the lead
+   * for the robustness work: both paths implement it (the device path with tf.grad in a tidy).
+   */
+  inputGradient(pixels: Float32Array, labels: Uint8Array, count: number): Promise<Float32Array>;
   dispose(): void;
 }

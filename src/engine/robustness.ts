@@ -1,0 +1,174 @@
+// Accuracy of a trained network under perturbation, and robustness sweeps (accuracy against strength,
+// repeated over seeds). Works with any ComputePath; the trained state itself is never modified.
+import { IMAGE_SIZE, NUM_CLASSES } from './constants';
+import { attackInputs, removeLinks, shuffleWeights, clampFraction, clampEpsilon, type AttackKind, type StructuralOptions } from './perturb';
+import { createRng } from './rng';
+import type { ComputePath, DataArrays, NetworkState } from './types';
+
+export type PerturbationKind = 'removal' | 'shuffle' | 'fgsm' | 'pgd' | 'noise';
+export const PERTURBATION_KINDS: readonly PerturbationKind[] = ['removal', 'shuffle', 'fgsm', 'pgd', 'noise'];
+
+/** A combination of perturbations, as the live sliders set them. */
+export interface PerturbationSetting {
+  /** Fraction of sparse links removed, in [0, 1]. */
+  removal: number;
+  /** Fraction of links whose weights are shuffled, in [0, 1]. */
+  shuffle: number;
+  /** Adversarial (or noise) input perturbation; epsilon 0 means none. */
+  attack: { kind: AttackKind; epsilon: number; steps?: number };
+  structural?: StructuralOptions;
+}
+
+export const NO_PERTURBATION: PerturbationSetting = Object.freeze({ removal: 0, shuffle: 0, attack: { kind: 'fgsm', epsilon: 0 } }) as PerturbationSetting;
+
+/** Applies the structural perturbations (removal, then shuffling) to a copy of the state. */
+export function perturbState(state: NetworkState, setting: PerturbationSetting, seed: number): NetworkState {
+  const rng = createRng(seed);
+  const removalRng = rng.fork();
+  const shuffleRng = rng.fork();
+  let out = state;
+  if (clampFraction(setting.removal) > 0) out = removeLinks(out, setting.removal, removalRng, setting.structural);
+  if (clampFraction(setting.shuffle) > 0) out = shuffleWeights(out, setting.shuffle, shuffleRng, setting.structural);
+  return out;
+}
+
+export interface AccuracyResult {
+  accuracy: number;
+  /** Accuracy per class. */
+  perClass: Float32Array;
+}
+
+/** Normalised float pixels of images [start, start+count) of a dataset. */
+export function pixelsOf(data: DataArrays, start: number, count: number): Float32Array {
+  const out = new Float32Array(count * IMAGE_SIZE);
+  const src = data.images.subarray(start * IMAGE_SIZE, (start + count) * IMAGE_SIZE);
+  for (let i = 0; i < out.length; i++) out[i] = src[i] / 255;
+  return out;
+}
+
+function argmaxRows(logits: Float32Array, count: number): Uint8Array {
+  const out = new Uint8Array(count);
+  for (let b = 0; b < count; b++) {
+    let best = 0;
+    for (let c = 1; c < NUM_CLASSES; c++) if (logits[b * NUM_CLASSES + c] > logits[b * NUM_CLASSES + best]) best = c;
+    out[b] = best;
+  }
+  return out;
+}
+
+/**
+ * Accuracy of `state` on `test` under `setting`. The path is (re)loaded with the perturbed copy;
+ * pass a path dedicated to evaluation, not the one that is training.
+ */
+export async function accuracyUnder(
+  path: ComputePath,
+  state: NetworkState,
+  test: DataArrays,
+  setting: PerturbationSetting,
+  seed: number,
+  opts: { batchSize?: number; limit?: number; signal?: { cancelled: boolean } } = {},
+): Promise<AccuracyResult | null> {
+  const perturbed = perturbState(state, setting, seed);
+  path.load(perturbed);
+  const eps = clampEpsilon(setting.attack.epsilon);
+  const count = Math.min(test.count, opts.limit ?? test.count);
+  if (eps === 0 && count === test.count) {
+    const r = await path.evaluate(test);
+    return { accuracy: r.accuracy, perClass: r.perClass };
+  }
+  const batch = Math.max(1, opts.batchSize ?? 500);
+  const rng = createRng(seed ^ 0x9e3779b9);
+  const correct = new Float64Array(NUM_CLASSES);
+  const total = new Float64Array(NUM_CLASSES);
+  for (let start = 0; start < count; start += batch) {
+    if (opts.signal?.cancelled) return null;
+    const n = Math.min(batch, count - start);
+    const labels = test.labels.subarray(start, start + n);
+    let pixels = pixelsOf(test, start, n);
+    if (eps > 0) {
+      pixels = await attackInputs(pixels, labels, n, (x, y, k) => path.inputGradient(x, y, k), { ...setting.attack, epsilon: eps }, rng);
+    }
+    const predicted = argmaxRows(await path.predict(pixels, n), n);
+    for (let b = 0; b < n; b++) {
+      total[labels[b]]++;
+      if (predicted[b] === labels[b]) correct[labels[b]]++;
+    }
+  }
+  let c = 0;
+  let t = 0;
+  const perClass = new Float32Array(NUM_CLASSES);
+  for (let k = 0; k < NUM_CLASSES; k++) {
+    c += correct[k];
+    t += total[k];
+    perClass[k] = total[k] > 0 ? correct[k] / total[k] : Number.NaN;
+  }
+  return { accuracy: t > 0 ? c / t : Number.NaN, perClass };
+}
+
+/** The setting that applies one perturbation kind at one strength. */
+export function settingFor(kind: PerturbationKind, level: number, structural?: StructuralOptions): PerturbationSetting {
+  switch (kind) {
+    case 'removal': return { removal: level, shuffle: 0, attack: { kind: 'fgsm', epsilon: 0 }, structural };
+    case 'shuffle': return { removal: 0, shuffle: level, attack: { kind: 'fgsm', epsilon: 0 }, structural };
+    default: return { removal: 0, shuffle: 0, attack: { kind, epsilon: level }, structural };
+  }
+}
+
+export interface SweepPoint {
+  level: number;
+  /** Accuracy of each repeat. */
+  accuracies: number[];
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+}
+
+export interface SweepOptions {
+  kind: PerturbationKind;
+  levels: number[];
+  repeats: number;
+  seed: number;
+  /** Evaluate on the first N test images only (adversarial sweeps are costly). */
+  limit?: number;
+  steps?: number;
+  structural?: StructuralOptions;
+  onProgress?: (done: number, total: number) => void;
+  signal?: { cancelled: boolean };
+}
+
+/** Accuracy against perturbation strength, repeated over seeds (repeat r uses seed + r). */
+export async function sweep(path: ComputePath, state: NetworkState, test: DataArrays, opts: SweepOptions): Promise<SweepPoint[] | null> {
+  const repeats = Math.max(1, Math.floor(opts.repeats));
+  const total = opts.levels.length * repeats;
+  let done = 0;
+  const points: SweepPoint[] = [];
+  for (const level of opts.levels) {
+    const accuracies: number[] = [];
+    const deterministic = level === 0 || (opts.kind === 'fgsm');
+    for (let r = 0; r < repeats; r++) {
+      if (opts.signal?.cancelled) return null;
+      // Level 0 and FGSM involve no randomness: one evaluation stands for every repeat.
+      if (deterministic && r > 0) {
+        accuracies.push(accuracies[0]);
+      } else {
+        const setting = settingFor(opts.kind, level, opts.structural);
+        if (setting.attack.epsilon > 0 && opts.steps !== undefined) setting.attack.steps = opts.steps;
+        const res = await accuracyUnder(path, state, test, setting, opts.seed + r, { limit: opts.limit, signal: opts.signal });
+        if (res === null) return null;
+        accuracies.push(res.accuracy);
+      }
+      done++;
+      opts.onProgress?.(done, total);
+    }
+    points.push(summarise(level, accuracies));
+  }
+  return points;
+}
+
+export function summarise(level: number, accuracies: number[]): SweepPoint {
+  const n = accuracies.length;
+  const mean = accuracies.reduce((a, b) => a + b, 0) / n;
+  const variance = n > 1 ? accuracies.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1) : 0;
+  return { level, accuracies, mean, std: Math.sqrt(variance), min: Math.min(...accuracies), max: Math.max(...accuracies) };
+}
