@@ -1,0 +1,119 @@
+// Picks the tfjs backend for the device path: WebGPU, then WebGL, then CPU, recording why each
+// faster one was passed over. Runs in the page, in a Web Worker and in Node (no DOM globals).
+import * as tf from '@tensorflow/tfjs';
+
+export type BackendName = 'webgpu' | 'webgl' | 'cpu';
+
+export interface AdapterSummary {
+  vendor: string;
+  architecture: string;
+  description?: string;
+}
+
+export interface BackendInfo {
+  backend: BackendName;
+  /** The GPU adapter WebGPU reported (only when the backend is WebGPU). */
+  adapter?: AdapterSummary;
+  /** Why faster backends were not used, one clause per backend tried; absent when the first try worked. */
+  fallbackReason?: string;
+}
+
+const ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'cpu'];
+
+/** The navigator of the page or the worker; undefined in Node versions without one. */
+function currentNavigator(): Navigator | undefined {
+  return (globalThis as { navigator?: Navigator }).navigator;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Older Chromium exposes the adapter's info only through the (since removed) async method. */
+interface LegacyAdapterInfo {
+  requestAdapterInfo?: () => Promise<GPUAdapterInfo>;
+}
+
+export async function readAdapterInfo(adapter: GPUAdapter): Promise<AdapterSummary> {
+  const legacy = adapter as unknown as LegacyAdapterInfo;
+  const info: GPUAdapterInfo | undefined =
+    'info' in adapter && adapter.info ? adapter.info : legacy.requestAdapterInfo ? await legacy.requestAdapterInfo.call(adapter) : undefined;
+  const summary: AdapterSummary = { vendor: info?.vendor || 'unknown', architecture: info?.architecture || 'unknown' };
+  if (info?.description) summary.description = info.description;
+  return summary;
+}
+
+type Attempt = { ok: true; adapter?: AdapterSummary } | { ok: false; reason: string };
+
+async function activate(name: BackendName): Promise<Attempt> {
+  try {
+    // setBackend resolves false (with a console warning) when the backend's factory fails.
+    const ok = await tf.setBackend(name);
+    if (!ok || tf.getBackend() !== name) return { ok: false, reason: `${name}: the backend failed to initialise` };
+    await tf.ready();
+    return { ok: true };
+  } catch (e) {
+    return { ok: false, reason: `${name}: ${errorText(e)}` };
+  }
+}
+
+async function tryWebGpu(): Promise<Attempt> {
+  const gpu = currentNavigator()?.gpu;
+  if (!gpu) return { ok: false, reason: 'webgpu: navigator.gpu is not available here' };
+  let adapter: GPUAdapter | null;
+  try {
+    // The same power preference tfjs-backend-webgpu asks for, so we report the adapter it will use.
+    adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch (e) {
+    return { ok: false, reason: `webgpu: requestAdapter failed (${errorText(e)})` };
+  }
+  if (!adapter) return { ok: false, reason: 'webgpu: no GPU adapter was offered' };
+  const summary = await readAdapterInfo(adapter);
+  try {
+    // Loaded lazily: the WebGPU backend is large and useless where there is no GPU.
+    await import('@tensorflow/tfjs-backend-webgpu');
+  } catch (e) {
+    return { ok: false, reason: `webgpu: could not load the backend module (${errorText(e)})` };
+  }
+  if (!tf.findBackendFactory('webgpu')) return { ok: false, reason: 'webgpu: the backend did not register itself' };
+  const attempt = await activate('webgpu');
+  return attempt.ok ? { ok: true, adapter: summary } : attempt;
+}
+
+async function tryWebGl(): Promise<Attempt> {
+  // tfjs registers WebGL only in a page or a worker, so in Node this is the expected outcome.
+  if (!tf.findBackendFactory('webgl')) return { ok: false, reason: 'webgl: not available outside a browser' };
+  return activate('webgl');
+}
+
+async function tryCpu(): Promise<Attempt> {
+  if (tf.env().platformName === 'node' && tf.env().getBool('IS_NODE')) {
+    // The CPU backend's only use of IS_NODE after start-up is a console banner advertising
+    // tfjs-node (the engine deliberately runs without it); the Node platform is already set.
+    tf.env().set('IS_NODE', false);
+  }
+  return activate('cpu');
+}
+
+const TRIES: Record<BackendName, () => Promise<Attempt>> = { webgpu: tryWebGpu, webgl: tryWebGl, cpu: tryCpu };
+
+/**
+ * Activates the fastest available backend, starting from `preference` (default: WebGPU) and
+ * falling back down the order WebGPU → WebGL → CPU.
+ */
+export async function selectBackend(preference?: BackendName): Promise<BackendInfo> {
+  const start = preference === undefined ? 0 : ORDER.indexOf(preference);
+  if (start < 0) throw new Error(`backend.ts: unknown backend preference "${String(preference)}" (use webgpu, webgl or cpu)`);
+  const reasons: string[] = [];
+  for (const name of ORDER.slice(start)) {
+    const attempt = await TRIES[name]();
+    if (attempt.ok) {
+      const info: BackendInfo = { backend: name };
+      if (attempt.adapter) info.adapter = attempt.adapter;
+      if (reasons.length > 0) info.fallbackReason = reasons.join('; ');
+      return info;
+    }
+    reasons.push(attempt.reason);
+  }
+  throw new Error(`backend.ts: no tfjs backend could be started (${reasons.join('; ')})`);
+}
