@@ -1,0 +1,194 @@
+// The session store: which dataset is active, which backend the worker runs on, the loading of each
+// data split (bytes of total), a few test images for the gallery, and the errors shown in the banner.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { DataArrays, DatasetName } from '../engine/types';
+import { DATASETS } from '../data/registry';
+import { IMAGE_SIZE } from '../engine/constants';
+import type { LabClient } from '../worker/client';
+import type { AdapterInfo, BackendName, PathKind, Split, WorkerEvent } from '../worker/protocol';
+
+export interface LoadOptions {
+  baseUrl: string;
+  onProgress?: (loadedBytes: number, totalBytes: number) => void;
+  signal?: AbortSignal;
+}
+
+/** The data loader the store calls (src/data/loadBrowser.ts's loadSplit in the page, a fake in tests). */
+export type LoadSplit = (dataset: DatasetName, split: Split, opts: LoadOptions) => Promise<DataArrays>;
+
+export interface SplitLoad {
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  dataset: DatasetName | null;
+  loadedBytes: number;
+  totalBytes: number;
+  count: number;
+}
+
+export interface BackendInfo {
+  status: 'starting' | 'ready';
+  name?: BackendName;
+  adapter?: AdapterInfo;
+  fallbackReason?: string;
+  path?: PathKind;
+}
+
+/** The first few test images of a dataset, kept on the main thread for the gallery. */
+export interface GallerySample {
+  dataset: DatasetName;
+  images: Uint8Array;
+  labels: Uint8Array;
+  count: number;
+}
+
+export interface BannerError {
+  id: number;
+  message: string;
+}
+
+export interface SessionState {
+  dataset: DatasetName;
+  backend: BackendInfo;
+  loads: Record<Split, SplitLoad>;
+  gallery: GallerySample | null;
+  errors: BannerError[];
+  /** Starts the worker and loads the active dataset's test set. */
+  start(): void;
+  setDataset(dataset: DatasetName): void;
+  /** Loads a split of the active dataset into the worker unless it is there; false on failure. */
+  ensureSplit(split: Split): Promise<boolean>;
+  reportError(message: string): void;
+  dismissError(id: number): void;
+}
+
+export interface SessionDeps {
+  client: LabClient;
+  loadSplit: LoadSplit;
+  baseUrl: string;
+  /** Images kept for the gallery. */
+  galleryCount: number;
+  initialDataset?: DatasetName;
+}
+
+const idleLoad = (): SplitLoad => ({ status: 'idle', dataset: null, loadedBytes: 0, totalBytes: 0, count: 0 });
+
+export function createSessionStore(deps: SessionDeps): StoreApi<SessionState> & { dispose(): void } {
+  const { client, loadSplit, baseUrl, galleryCount } = deps;
+  /** Splits the worker holds, by "dataset/split" (the worker keeps every set it was sent). */
+  const inWorker = new Map<string, number>();
+  const inFlight = new Map<string, { promise: Promise<boolean>; abort: AbortController }>();
+  const galleryCache = new Map<DatasetName, GallerySample>();
+  let nextErrorId = 1;
+  let started = false;
+
+  const store = createStore<SessionState>()((set, get) => {
+    const setLoad = (split: Split, patch: Partial<SplitLoad>) =>
+      set((s) => ({ loads: { ...s.loads, [split]: { ...s.loads[split], ...patch } } }));
+
+    const load = async (dataset: DatasetName, split: Split, abort: AbortController): Promise<boolean> => {
+      setLoad(split, { status: 'loading', dataset, loadedBytes: 0, totalBytes: 0, count: 0 });
+      try {
+        const data = await loadSplit(dataset, split, {
+          baseUrl,
+          signal: abort.signal,
+          onProgress: (loadedBytes, totalBytes) => {
+            if (!abort.signal.aborted && get().dataset === dataset) setLoad(split, { loadedBytes, totalBytes });
+          },
+        });
+        if (abort.signal.aborted) return false;
+        if (split === 'test') {
+          const n = Math.min(galleryCount, data.count);
+          // Copies: the full arrays are transferred to the worker below and become unusable here.
+          const sample: GallerySample = {
+            dataset, count: n, images: data.images.slice(0, n * IMAGE_SIZE), labels: data.labels.slice(0, n),
+          };
+          galleryCache.set(dataset, sample);
+          if (get().dataset === dataset) set({ gallery: sample });
+        }
+        const count = data.count;
+        client.send({ type: 'setData', dataset, split, images: data.images, labels: data.labels, count });
+        inWorker.set(`${dataset}/${split}`, count);
+        if (get().dataset === dataset) setLoad(split, { status: 'ready', count });
+        return true;
+      } catch (err) {
+        if (abort.signal.aborted) return false;
+        const message = err instanceof Error ? err.message : String(err);
+        if (get().dataset === dataset) setLoad(split, { status: 'error' });
+        get().reportError(`Could not load the ${DATASETS[dataset].label} ${split === 'train' ? 'training' : 'test'} set: ${message}`);
+        return false;
+      }
+    };
+
+    return {
+      dataset: deps.initialDataset ?? 'mnist',
+      backend: { status: 'starting' },
+      loads: { train: idleLoad(), test: idleLoad() },
+      gallery: null,
+      errors: [],
+
+      start() {
+        if (started) return;
+        started = true;
+        client.send({ type: 'init' });
+        void get().ensureSplit('test');
+      },
+
+      setDataset(dataset) {
+        if (dataset === get().dataset) return;
+        // Loads of the previous dataset are no longer wanted.
+        for (const [key, job] of inFlight) {
+          if (!key.startsWith(`${dataset}/`)) job.abort.abort();
+        }
+        const loads = { train: idleLoad(), test: idleLoad() };
+        for (const split of ['train', 'test'] as const) {
+          const count = inWorker.get(`${dataset}/${split}`);
+          if (count !== undefined) loads[split] = { status: 'ready', dataset, loadedBytes: 0, totalBytes: 0, count };
+          else if (inFlight.has(`${dataset}/${split}`)) loads[split] = { ...idleLoad(), status: 'loading', dataset };
+        }
+        set({ dataset, loads, gallery: galleryCache.get(dataset) ?? null });
+        if (started) void get().ensureSplit('test');
+      },
+
+      ensureSplit(split) {
+        const dataset = get().dataset;
+        const key = `${dataset}/${split}`;
+        if (inWorker.has(key)) return Promise.resolve(true);
+        const running = inFlight.get(key);
+        if (running && !running.abort.signal.aborted) return running.promise;
+        const abort = new AbortController();
+        const promise = load(dataset, split, abort).finally(() => {
+          if (inFlight.get(key)?.abort === abort) inFlight.delete(key);
+        });
+        inFlight.set(key, { promise, abort });
+        return promise;
+      },
+
+      reportError(message) {
+        set((s) => ({ errors: [...s.errors, { id: nextErrorId++, message }] }));
+      },
+
+      dismissError(id) {
+        set((s) => ({ errors: s.errors.filter((e) => e.id !== id) }));
+      },
+    };
+  });
+
+  const onEvent = (event: WorkerEvent) => {
+    if (event.type === 'ready') {
+      store.setState({
+        backend: { status: 'ready', name: event.backend, adapter: event.adapter, fallbackReason: event.fallbackReason, path: event.path },
+      });
+    } else if (event.type === 'error') {
+      store.getState().reportError(event.message);
+      // A crashed worker lost every dataset it held.
+      if (event.fatal) inWorker.clear();
+    }
+  };
+  const unsubscribe = client.subscribe(onEvent);
+
+  return Object.assign(store, {
+    dispose() {
+      unsubscribe();
+      for (const job of inFlight.values()) job.abort.abort();
+    },
+  });
+}

@@ -1,0 +1,43 @@
+// The run panel: controls, data and epoch progress, the newest epoch's results, curves and models.
+import { DataLoadProgress } from '../common/DataLoadProgress';
+import { useModels, useTraining } from '../LabContext';
+import { Curves } from './Curves';
+import { EpochProgress } from './EpochProgress';
+import { EpochResults } from './EpochResults';
+import { ModelList } from './ModelList';
+import { RunControls } from './RunControls';
+
+/** What to try first, shown until the first model exists. */
+function Intro() {
+  return (
+    <div className="run-intro">
+      <p>
+        <strong>Train</strong> builds the network and trains it in a background worker. After every epoch
+        but the last, adaptive SET prunes the fraction ζ of each sparse layer&apos;s weakest links and grows as
+        many new ones at random; RigL grows them where the gradient is largest.
+      </p>
+      <p>
+        The paper&apos;s network (H = 1000, 1% density, 10 epochs on all 60,000 images) needs a GPU to train in
+        minutes; the <strong>Quick demo</strong> size trains in seconds. Train the same settings with weight decay
+        1e-4 and with 0 to compare: each model keeps its curve and its row below.
+      </p>
+    </div>
+  );
+}
+
+export function RunPanel() {
+  const hasModels = useModels((s) => s.models.length > 0);
+  const idle = useTraining((s) => s.run.status === 'idle');
+  return (
+    <section className="panel run-panel" aria-labelledby="run-title">
+      <h2 id="run-title">Training run</h2>
+      <RunControls />
+      <DataLoadProgress split="train" />
+      <EpochProgress />
+      {!hasModels && idle && <Intro />}
+      <EpochResults />
+      <Curves />
+      <ModelList />
+    </section>
+  );
+}

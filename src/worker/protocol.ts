@@ -1,0 +1,211 @@
+// The typed message protocol between the page (main thread) and the training worker: commands go in,
+// events come out, large arrays travel as transferables, and every job carries a run token.
+import type { DatasetName, TrainConfig } from '../engine/types';
+
+export type BackendName = 'webgpu' | 'webgl' | 'cpu';
+export type PathKind = 'masked-dense' | 'sparse-cpu' | 'dense';
+export type Split = 'train' | 'test';
+
+export interface AdapterInfo {
+  vendor: string;
+  architecture: string;
+  description?: string;
+}
+
+// ---------------------------------------------------------------- commands (main → worker)
+
+export type WorkerCommand =
+  | { type: 'init'; runToken?: number; preferBackend?: BackendName }
+  | { type: 'setData'; dataset: DatasetName; split: Split; images: Uint8Array; labels: Uint8Array; count: number }
+  | { type: 'train'; runToken: number; config: TrainConfig }
+  | { type: 'pause' | 'resume' | 'stop'; runToken: number }
+  | { type: 'predict'; requestId: number; modelId: string; pixels: Float32Array; count: number };
+
+// ---------------------------------------------------------------- events (worker → main)
+
+/** Rewiring of one sparse layer at an epoch end. */
+export interface LayerRewire {
+  links: number;
+  removed: Int32Array;
+  added: Int32Array;
+  kept: number;
+}
+
+/** A sparse layer's topology after an epoch: sorted link ids `i * nOut + j` and their weights. */
+export interface LayerTopology {
+  nIn: number;
+  nOut: number;
+  links: Int32Array;
+  weights: Float32Array;
+}
+
+/** What the worker reports after each epoch (copies of the engine's arrays, safe to transfer). */
+export interface EpochReport {
+  /** 1-based epoch number. */
+  epoch: number;
+  trainLoss: number;
+  testAccuracy: number;
+  testLoss: number;
+  perClass: Float32Array;
+  seconds: number;
+  samplesPerSecond: number;
+  /** The prune fraction used at this epoch's end (0 for static and dense). */
+  zeta: number;
+  layers: LayerRewire[];
+  topology: LayerTopology[];
+}
+
+export interface TrainSummary {
+  modelId: string;
+  epochsCompleted: number;
+  finalAccuracy: number | null;
+  stoppedEarly: boolean;
+  seconds: number;
+  error?: string;
+}
+
+export type WorkerEvent =
+  | {
+      type: 'ready';
+      runToken?: number;
+      backend: BackendName;
+      adapter?: AdapterInfo;
+      fallbackReason?: string;
+      path: PathKind;
+    }
+  | { type: 'dataReady'; dataset: DatasetName; split: Split; count: number }
+  | {
+      type: 'trainStarted';
+      runToken: number;
+      modelId: string;
+      config: TrainConfig;
+      path: PathKind;
+      /** The sparse layers' wiring before any training ([] for dense): epoch 0 of the topology. */
+      initialTopology: LayerTopology[];
+    }
+  | {
+      type: 'progress';
+      runToken: number;
+      modelId: string;
+      epoch: number;
+      batch: number;
+      batchesPerEpoch: number;
+      samplesPerSecond: number;
+    }
+  | { type: 'paused' | 'resumed'; runToken: number; modelId: string }
+  | { type: 'epoch'; runToken: number; modelId: string; event: EpochReport }
+  | { type: 'trainDone'; runToken: number; modelId: string; summary: TrainSummary }
+  | { type: 'prediction'; requestId: number; modelId: string; logits: Float32Array; count: number }
+  | { type: 'stale'; requestId: number }
+  | {
+      type: 'error';
+      runToken?: number;
+      requestId?: number;
+      message: string;
+      /** True when the worker itself died: nothing it held survives. */
+      fatal?: boolean;
+    };
+
+export type WorkerEventType = WorkerEvent['type'];
+
+/** Human labels for the compute paths (DESIGN §4: the device path is honestly called masked dense). */
+export const PATH_LABELS: Readonly<Record<PathKind, string>> = Object.freeze({
+  'masked-dense': 'masked dense',
+  'sparse-cpu': 'sparse CPU',
+  dense: 'dense',
+});
+
+// ---------------------------------------------------------------- helpers
+
+/**
+ * The ArrayBuffers of every typed array in a message (searched through plain objects and arrays),
+ * each once: postMessage throws if a buffer is listed twice. Shared buffers cannot be transferred
+ * and are left out.
+ */
+export function transferablesOf(message: unknown): ArrayBuffer[] {
+  const found = new Set<ArrayBuffer>();
+  const seen = new Set<object>();
+  const visit = (value: unknown, depth: number): void => {
+    if (value === null || typeof value !== 'object' || depth > 8) return;
+    if (ArrayBuffer.isView(value)) {
+      if (value.buffer instanceof ArrayBuffer) found.add(value.buffer);
+      return;
+    }
+    if (value instanceof ArrayBuffer) {
+      found.add(value);
+      return;
+    }
+    if (seen.has(value)) return;
+    seen.add(value);
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item, depth + 1);
+      return;
+    }
+    for (const key of Object.keys(value)) visit((value as Record<string, unknown>)[key], depth + 1);
+  };
+  visit(message, 0);
+  return [...found];
+}
+
+const EVENT_TYPES: ReadonlySet<string> = new Set<WorkerEventType>([
+  'ready', 'dataReady', 'trainStarted', 'progress', 'paused', 'resumed', 'epoch', 'trainDone',
+  'prediction', 'stale', 'error',
+]);
+
+/** Guards the main thread against anything that is not one of our events (e.g. a library's message). */
+export function isWorkerEvent(data: unknown): data is WorkerEvent {
+  if (data === null || typeof data !== 'object') return false;
+  const type = (data as { type?: unknown }).type;
+  return typeof type === 'string' && EVENT_TYPES.has(type);
+}
+
+/** The run token an event belongs to, if it belongs to a run. */
+export function runTokenOf(event: WorkerEvent): number | undefined {
+  return 'runToken' in event ? event.runToken : undefined;
+}
+
+/**
+ * Hands out increasing run tokens. The newest token is the only current one, so a job started
+ * with an older token knows it is stale and stops itself.
+ */
+export interface RunTokens {
+  next(): number;
+  current(): number;
+  isCurrent(token: number | undefined): boolean;
+}
+
+export function createRunTokens(start = 0): RunTokens {
+  let latest = start;
+  return {
+    next: () => ++latest,
+    current: () => latest,
+    isCurrent: (token) => token !== undefined && token === latest,
+  };
+}
+
+/** A one-line description of an event for logs and error messages (never the arrays). */
+export function describeEvent(event: WorkerEvent): string {
+  switch (event.type) {
+    case 'ready':
+      return `ready: ${event.backend} (${PATH_LABELS[event.path]})`;
+    case 'dataReady':
+      return `dataReady: ${event.dataset} ${event.split} (${event.count} images)`;
+    case 'trainStarted':
+      return `trainStarted: run ${event.runToken}, model ${event.modelId}`;
+    case 'progress':
+      return `progress: run ${event.runToken}, epoch ${event.epoch}, batch ${event.batch}/${event.batchesPerEpoch}`;
+    case 'paused':
+    case 'resumed':
+      return `${event.type}: run ${event.runToken}`;
+    case 'epoch':
+      return `epoch: run ${event.runToken}, epoch ${event.event.epoch}, accuracy ${event.event.testAccuracy.toFixed(4)}`;
+    case 'trainDone':
+      return `trainDone: run ${event.runToken}, model ${event.modelId}`;
+    case 'prediction':
+      return `prediction: request ${event.requestId} (${event.count} images)`;
+    case 'stale':
+      return `stale: request ${event.requestId}`;
+    case 'error':
+      return `error${event.runToken !== undefined ? ` (run ${event.runToken})` : ''}: ${event.message}`;
+  }
+}
