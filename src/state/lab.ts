@@ -6,6 +6,7 @@ import type { LabClient } from '../worker/client';
 import { createModelsStore } from './models';
 import { createSessionStore, type LoadSplit } from './session';
 import { createTrainingStore } from './training';
+import { createUiStore } from './ui';
 
 export interface LabOptions {
   client: LabClient;
@@ -15,6 +16,7 @@ export interface LabOptions {
   galleryCount: number;
   initialDataset?: DatasetName;
   initialConfig?: TrainConfig;
+  initialPanel?: string;
 }
 
 export type Lab = ReturnType<typeof createLab>;
@@ -35,8 +37,10 @@ export function createLab(options: LabOptions) {
     initialConfig: options.initialConfig,
   });
   const models = createModelsStore(client);
+  const ui = createUiStore(options.initialPanel);
   return {
     client,
+    ui,
     session,
     training,
     models,
