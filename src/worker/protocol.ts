@@ -1,6 +1,7 @@
 // The typed message protocol between the page (main thread) and the training worker: commands go in,
 // events come out, large arrays travel as transferables, and every job carries a run token.
-import type { DatasetName, TrainConfig } from '../engine/types';
+import type { PerturbationKind, PerturbationSetting, SweepPoint } from '../engine/robustness';
+import type { DatasetName, Strategy, TrainConfig } from '../engine/types';
 
 export type BackendName = 'webgpu' | 'webgl' | 'cpu';
 export type PathKind = 'masked-dense' | 'sparse-cpu' | 'dense';
@@ -19,7 +20,20 @@ export type WorkerCommand =
   | { type: 'setData'; dataset: DatasetName; split: Split; images: Uint8Array; labels: Uint8Array; count: number }
   | { type: 'train'; runToken: number; config: TrainConfig }
   | { type: 'pause' | 'resume' | 'stop'; runToken: number }
-  | { type: 'predict'; requestId: number; modelId: string; pixels: Float32Array; count: number };
+  | { type: 'predict'; requestId: number; modelId: string; pixels: Float32Array; count: number; setting?: PerturbationSetting }
+  /** A model file's text (from public/models or an upload); parsed and validated in the worker. */
+  | { type: 'loadModel'; requestId: number; text: string; fileName: string; label?: string }
+  /** Test accuracy of each model under one setting of the live sliders; the newest request wins. */
+  | { type: 'evaluate'; requestId: number; modelIds: string[]; setting: PerturbationSetting; seed: number; limit?: number }
+  /** Accuracy against strength for one perturbation kind, repeated over seeds; cancellable. */
+  | { type: 'sweep'; requestId: number; modelIds: string[]; kind: PerturbationKind; levels: number[]; repeats: number; seed: number; limit?: number }
+  | { type: 'cancel'; requestId: number }
+  /** Predictions before/after the setting for a few test images, with the perturbed images (for the grid). */
+  | { type: 'samples'; requestId: number; modelIds: string[]; dataset: DatasetName; indices: Int32Array; setting: PerturbationSetting; seed: number }
+  /** Attack one image (784 floats in [0, 1]) on one model; `target` makes it targeted. */
+  | { type: 'attack'; requestId: number; modelId: string; pixels: Float32Array; label: number; target?: number; kind: 'fgsm' | 'pgd'; epsilon: number; setting?: PerturbationSetting; seed: number }
+  /** The smallest ε (search up to `maxEpsilon`, default 0.5) whose attack flips the prediction (or reaches `target`). */
+  | { type: 'minimalEpsilon'; requestId: number; modelId: string; pixels: Float32Array; label: number; target?: number; kind: 'fgsm' | 'pgd'; maxEpsilon?: number; setting?: PerturbationSetting; seed: number };
 
 // ---------------------------------------------------------------- events (worker → main)
 
@@ -64,6 +78,21 @@ export interface TrainSummary {
   error?: string;
 }
 
+/** What the page learns about a model loaded from a file (the weights stay in the worker). */
+export interface LoadedModelInfo {
+  modelId: string;
+  label: string;
+  fileName: string;
+  dataset: DatasetName;
+  strategy: Strategy;
+  config: TrainConfig;
+  testAccuracy: number | null;
+  /** Links per sparse layer. */
+  links: number[];
+  /** Sparse layers' wiring, for the topology views. */
+  topology: LayerTopology[];
+}
+
 export type WorkerEvent =
   | {
       type: 'ready';
@@ -96,6 +125,31 @@ export type WorkerEvent =
   | { type: 'epoch'; runToken: number; modelId: string; event: EpochReport }
   | { type: 'trainDone'; runToken: number; modelId: string; summary: TrainSummary }
   | { type: 'prediction'; requestId: number; modelId: string; logits: Float32Array; count: number }
+  | { type: 'modelLoaded'; requestId: number; model: LoadedModelInfo }
+  | { type: 'evaluation'; requestId: number; setting: PerturbationSetting; results: Array<{ modelId: string; accuracy: number; perClass: Float32Array }> }
+  | { type: 'sweepProgress'; requestId: number; done: number; total: number }
+  | { type: 'sweepResult'; requestId: number; kind: PerturbationKind; results: Array<{ modelId: string; points: SweepPoint[] }> }
+  | {
+      type: 'samplesResult';
+      requestId: number;
+      indices: Int32Array;
+      /** The images as each model saw them after the setting (N×784; the clean images when ε = 0). */
+      images: Float32Array;
+      predictions: Array<{ modelId: string; clean: Uint8Array; perturbed: Uint8Array }>;
+    }
+  | {
+      type: 'attackResult';
+      requestId: number;
+      modelId: string;
+      epsilon: number;
+      adversarial: Float32Array;
+      /** adversarial − original (in [−ε, ε]). */
+      perturbation: Float32Array;
+      /** Class probabilities (softmax) before and after. */
+      before: Float32Array;
+      after: Float32Array;
+    }
+  | { type: 'minimalEpsilonResult'; requestId: number; modelId: string; epsilon: number | null; maxEpsilon: number }
   | { type: 'stale'; requestId: number }
   | {
       type: 'error';
@@ -149,7 +203,8 @@ export function transferablesOf(message: unknown): ArrayBuffer[] {
 
 const EVENT_TYPES: ReadonlySet<string> = new Set<WorkerEventType>([
   'ready', 'dataReady', 'trainStarted', 'progress', 'paused', 'resumed', 'epoch', 'trainDone',
-  'prediction', 'stale', 'error',
+  'prediction', 'stale', 'error', 'modelLoaded', 'evaluation', 'sweepProgress', 'sweepResult', 'samplesResult',
+  'attackResult', 'minimalEpsilonResult',
 ]);
 
 /** Guards the main thread against anything that is not one of our events (e.g. a library's message). */
@@ -205,6 +260,20 @@ export function describeEvent(event: WorkerEvent): string {
       return `prediction: request ${event.requestId} (${event.count} images)`;
     case 'stale':
       return `stale: request ${event.requestId}`;
+    case 'modelLoaded':
+      return `modelLoaded: request ${event.requestId}, model ${event.model.modelId} from ${event.model.fileName}`;
+    case 'evaluation':
+      return `evaluation: request ${event.requestId} (${event.results.length} models)`;
+    case 'sweepProgress':
+      return `sweepProgress: request ${event.requestId}, ${event.done}/${event.total}`;
+    case 'sweepResult':
+      return `sweepResult: request ${event.requestId}, ${event.kind}`;
+    case 'samplesResult':
+      return `samplesResult: request ${event.requestId} (${event.indices.length} images)`;
+    case 'attackResult':
+      return `attackResult: request ${event.requestId}, model ${event.modelId}, ε ${event.epsilon}`;
+    case 'minimalEpsilonResult':
+      return `minimalEpsilonResult: request ${event.requestId}, model ${event.modelId}, ε ${event.epsilon ?? 'none'}`;
     case 'error':
       return `error${event.runToken !== undefined ? ` (run ${event.runToken})` : ''}: ${event.message}`;
   }
