@@ -1,7 +1,8 @@
 // End-to-end harness: serves the built page with `vite preview`, drives Debian's Chromium through
 // playwright-core (headless, WebGPU on), runs tests/e2e/*.e2e.mjs in order with a per-test timeout,
 // fails a test on any unexpected console or page error, and saves screenshots to tests/e2e/artifacts/.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,8 +12,12 @@ import { chromium } from 'playwright-core';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
 const ARTIFACTS = path.join(HERE, 'artifacts');
-const PORT = 4173;
-const BASE_URL = `http://127.0.0.1:${PORT}/`;
+// Each run builds into its own folder and serves it on a free port, so runs never disturb each other
+// (E2E_ONLY=<substring> keeps the test files whose names contain it).
+let PORT = 0;
+let BASE_URL = '';
+const DIST = mkdtempSync(path.join(tmpdir(), 'rewire-lab-dist-'));
+const ONLY = process.env.E2E_ONLY ?? '';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const DEFAULT_TEST_TIMEOUT_MS = 90_000;
 const SERVER_START_TIMEOUT_MS = 30_000;
@@ -39,7 +44,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 function startPreview() {
   const vite = path.join(ROOT, 'node_modules/.bin/vite');
-  const child = spawn(vite, ['preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], {
+  const child = spawn(vite, ['preview', '--outDir', DIST, '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -86,7 +91,7 @@ function safeName(name) {
 }
 
 async function loadTests() {
-  const files = readdirSync(HERE).filter((f) => f.endsWith('.e2e.mjs')).sort();
+  const files = readdirSync(HERE).filter((f) => f.endsWith('.e2e.mjs') && f.includes(ONLY)).sort();
   const tests = [];
   for (const file of files) {
     const mod = await import(pathToFileURL(path.join(HERE, file)).href);
@@ -138,8 +143,29 @@ async function runTest(context, test) {
   }
 }
 
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function build() {
+  const vite = path.join(ROOT, 'node_modules/.bin/vite');
+  const res = spawnSync(vite, ['build', '--outDir', DIST, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`tests/e2e/run.mjs: vite build failed:\n${res.stdout}\n${res.stderr}`);
+  if (!existsSync(path.join(DIST, 'index.html'))) throw new Error('tests/e2e/run.mjs: the build produced no index.html');
+}
+
 async function main() {
-  if (!existsSync(path.join(ROOT, 'dist/index.html'))) throw new Error('tests/e2e/run.mjs: dist/ is missing; run `vite build` first (npm run test:e2e does)');
+  cleanups.push(async () => rmSync(DIST, { recursive: true, force: true }));
+  build();
+  PORT = await freePort();
+  BASE_URL = `http://127.0.0.1:${PORT}/`;
   if (!existsSync(CHROMIUM)) throw new Error(`tests/e2e/run.mjs: Chromium not found at ${CHROMIUM}`);
   mkdirSync(ARTIFACTS, { recursive: true });
   const tests = await loadTests();
