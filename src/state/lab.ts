@@ -3,8 +3,9 @@
 import { SPLIT_COUNTS } from '../data/registry';
 import type { DatasetName, TrainConfig } from '../engine/types';
 import type { LabClient } from '../worker/client';
-import { createModelsStore } from './models';
+import { createModelsStore, modelLabel } from './models';
 import { createSessionStore, type LoadSplit } from './session';
+import { createTopologyStore, topologyEventHandler } from './topology';
 import { createTrainingStore } from './training';
 import { createUiStore } from './ui';
 
@@ -38,13 +39,18 @@ export function createLab(options: LabOptions) {
   });
   const models = createModelsStore(client);
   const ui = createUiStore(options.initialPanel);
+  // Every sparse model's wiring, epoch by epoch, for the Wiring and Statistics panels.
+  const topology = createTopologyStore();
+  const stopTopology = client.subscribe(topologyEventHandler(topology, modelLabel, (m) => session.getState().reportError(m)));
   return {
     client,
     ui,
     session,
     training,
     models,
+    topology,
     dispose() {
+      stopTopology();
       session.dispose();
       training.dispose();
       models.dispose();

@@ -1,6 +1,9 @@
 // The lab's panels, in tab order: one entry per panel (id used in the URL, tab label, component).
 // A panel is added here and nowhere else; App renders the tab bar and the active panel from this list.
 import type { ComponentType } from 'react';
+import { useLab } from './LabContext';
+import { StatsPanel } from './stats';
+import { TopologyPanel } from './topology';
 import { TrainPanel } from './training/TrainPanel';
 
 export interface PanelEntry {
@@ -11,8 +14,18 @@ export interface PanelEntry {
   component: ComponentType;
 }
 
+function WiringTab() {
+  return <TopologyPanel store={useLab().topology} />;
+}
+
+function StatisticsTab() {
+  return <StatsPanel store={useLab().topology} />;
+}
+
 export const PANELS: readonly PanelEntry[] = [
   { id: 'train', label: 'Train', summary: 'Configure and train sparse networks; follow accuracy and rewiring per epoch.', component: TrainPanel },
+  { id: 'wiring', label: 'Wiring', summary: 'Adjacency matrices of each sparse layer; watch links removed and grown at every epoch.', component: WiringTab },
+  { id: 'statistics', label: 'Statistics', summary: 'Degree distributions, the 28×28 map of links per pixel, turnover and weights.', component: StatisticsTab },
 ];
 
 export function panelById(id: string): PanelEntry {

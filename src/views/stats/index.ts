@@ -1,0 +1,3 @@
+// The network-statistics panel's entry points.
+export { StatsPanel } from './StatsPanel';
+export { PixelMapView } from './PixelMapView';

@@ -1,0 +1,202 @@
+// The topology store in Node: registering models, keeping every epoch's wiring (with the diff checked
+// against the link lists), following the newest epoch, selections, and the timeline's actions.
+import { describe, expect, it } from 'vitest';
+import { diffLinks } from '../../src/engine/topology';
+import { DEFAULT_CONFIG, type TrainConfig } from '../../src/engine/types';
+import type { WorkerEvent } from '../../src/worker/protocol';
+import {
+  createTopologyStore, frameAtEpoch, shownFrame, topologyEventHandler, type EpochTopologyInput, type LayerTopologyInput,
+} from '../../src/state/topology';
+
+const ids = (...v: number[]) => Int32Array.from(v);
+
+/** A 3×4 layer with the given links, each weight = its id / 100. */
+function layer(...links: number[]): LayerTopologyInput {
+  return { nIn: 3, nOut: 4, links: ids(...links), weights: Float32Array.from(links, (id) => id / 100) };
+}
+
+/** An epoch event moving from `before` to `after` with the diff the engine would report. */
+function epochFrom(epoch: number, before: LayerTopologyInput[], after: LayerTopologyInput[]): EpochTopologyInput {
+  return {
+    epoch, testAccuracy: 0.5 + epoch / 100, trainLoss: 1 / epoch,
+    layers: after.map((t, l) => {
+      const d = diffLinks(before[l].links, t.links);
+      return { removed: d.removed, added: d.added };
+    }),
+    topology: after,
+  };
+}
+
+function storeWithHistory() {
+  const store = createTopologyStore();
+  const w0 = [layer(0, 5, 11), layer(1, 2, 3)];
+  const w1 = [layer(0, 6, 11), layer(1, 2, 3)];
+  const w2 = [layer(4, 6, 11), layer(1, 3, 7)];
+  expect(store.getState().setInitial('a', 'SET', 'set', w0)).toEqual([]);
+  expect(store.getState().pushEpoch('a', epochFrom(1, w0, w1))).toEqual([]);
+  expect(store.getState().pushEpoch('a', epochFrom(2, w1, w2))).toEqual([]);
+  return { store, w0, w1, w2 };
+}
+
+describe('topology store: history', () => {
+  it('keeps the initial wiring as epoch 0 and every epoch after it, as typed arrays', () => {
+    const { store } = storeWithHistory();
+    const model = store.getState().models.a;
+    expect(model.frames.map((f) => f.epoch)).toEqual([0, 1, 2]);
+    expect(model.frames[0].layers[0].removed.length).toBe(0);
+    expect(Array.from(model.frames[1].layers[0].removed)).toEqual([5]);
+    expect(Array.from(model.frames[1].layers[0].added)).toEqual([6]);
+    expect(Array.from(model.frames[2].layers[1].links)).toEqual([1, 3, 7]);
+    expect(model.frames[2].layers[1].links).toBeInstanceOf(Int32Array);
+    expect(model.frames[1].testAccuracy).toBeCloseTo(0.51);
+  });
+
+  it('follows the newest epoch while the cursor is at the end, and stays put after a seek back', () => {
+    const { store, w2 } = storeWithHistory();
+    expect(store.getState().cursor).toBe(2);
+    store.getState().seek(0);
+    const w3 = [layer(4, 6, 10), layer(1, 3, 7)];
+    store.getState().pushEpoch('a', epochFrom(3, w2, w3));
+    expect(store.getState().cursor).toBe(0);
+    store.getState().seek(99);
+    expect(store.getState().cursor).toBe(3);
+    expect(shownFrame(store.getState())?.epoch).toBe(3);
+  });
+
+  it('recomputes a diff that disagrees with the link lists and says so', () => {
+    const { store, w2 } = storeWithHistory();
+    const w3 = [layer(4, 6, 10), layer(1, 3, 7)];
+    const reported = epochFrom(3, w2, w3);
+    const event = { ...reported, layers: [{ removed: ids(), added: ids() }, reported.layers[1]] };
+    const problems = store.getState().pushEpoch('a', event);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/src\/state\/topology\.ts: model a, epoch 3, layer 1: the reported diff/);
+    const frame = store.getState().models.a.frames[3].layers[0];
+    expect(Array.from(frame.removed)).toEqual([11]);
+    expect(Array.from(frame.added)).toEqual([10]);
+  });
+
+  it('rejects what it cannot keep: unknown models, old epochs, broken link lists, dense models', () => {
+    const { store, w2 } = storeWithHistory();
+    const next = epochFrom(3, w2, w2);
+    expect(store.getState().pushEpoch('nobody', next)[0]).toMatch(/unknown model "nobody"/);
+    expect(store.getState().pushEpoch('a', { ...next, epoch: 2 })[0]).toMatch(/arrived after epoch 2/);
+    expect(store.getState().pushEpoch('a', { ...next, topology: [], layers: [] })[0]).toMatch(/no sparse layer/);
+    const unsorted = { ...layer(0, 1, 2), links: ids(2, 1, 0) };
+    expect(store.getState().pushEpoch('a', { ...next, topology: [unsorted, w2[1]] })[0]).toMatch(/not sorted, unique and below 12/);
+    const short = { ...layer(0, 1, 2), weights: new Float32Array(2) };
+    expect(store.getState().setInitial('b', 'B', 'set', [short])[0]).toMatch(/3 links but 2 weights/);
+    expect(store.getState().models.a.frames).toHaveLength(3);
+    expect(store.getState().models.b).toBeUndefined();
+  });
+
+  it('starts at the first epoch pushed when no initial wiring was given', () => {
+    const store = createTopologyStore();
+    store.getState().register('r', 'RigL', 'rigl');
+    expect(store.getState().models.r.frames).toEqual([]);
+    const w1 = [layer(0, 1)];
+    expect(store.getState().pushEpoch('r', { epoch: 1, layers: [{ removed: ids(3), added: ids(1) }], topology: w1 })).toEqual([]);
+    expect(store.getState().models.r.frames[0].epoch).toBe(1);
+    expect(Array.from(store.getState().models.r.frames[0].layers[0].added)).toEqual([1]);
+  });
+});
+
+describe('topology store: selection and timeline', () => {
+  it('plays from the start when at the end, steps within bounds and stops at the last frame', () => {
+    const { store } = storeWithHistory();
+    const s = () => store.getState();
+    s().play();
+    expect(s().playing).toBe(true);
+    expect(s().cursor).toBe(0);
+    s().step(1);
+    expect(s().cursor).toBe(1);
+    expect(s().playing).toBe(true);
+    s().step(1);
+    expect(s().cursor).toBe(2);
+    expect(s().playing).toBe(false);
+    s().step(5);
+    expect(s().cursor).toBe(2);
+    s().step(-5);
+    expect(s().cursor).toBe(0);
+    s().play();
+    s().pause();
+    expect(s().playing).toBe(false);
+  });
+
+  it('accepts only offered speeds and keeps the pixel grid to the input layer', () => {
+    const { store } = storeWithHistory();
+    const s = () => store.getState();
+    s().setSpeed(2);
+    expect(s().speed).toBe(2);
+    s().setSpeed(3);
+    expect(s().speed).toBe(2);
+    s().selectRowOrder('pixel-grid');
+    expect(s().rowOrder).toBe('pixel-grid');
+    s().selectLayer(1);
+    expect(s().layer).toBe(1);
+    expect(s().rowOrder).toBe('natural');
+    s().selectRowOrder('pixel-grid');
+    expect(s().rowOrder).toBe('natural');
+    s().selectRowOrder('degree');
+    expect(s().rowOrder).toBe('degree');
+    s().selectLayer(2);
+    expect(s().layer).toBe(1);
+  });
+
+  it('compares two models epoch by epoch and swaps them when the compared one is selected', () => {
+    const { store, w0, w1 } = storeWithHistory();
+    const s = () => store.getState();
+    s().setInitial('b', 'static', 'static', w0);
+    s().pushEpoch('b', epochFrom(1, w0, w1));
+    expect(s().selectedModel).toBe('b');
+    s().selectModel('a');
+    expect(s().cursor).toBe(1);
+    s().selectCompare('b');
+    expect(s().compareModel).toBe('b');
+    s().seek(2);
+    expect(frameAtEpoch(s().models.b, shownFrame(s())!.epoch)?.epoch).toBe(1);
+    s().selectModel('b');
+    expect(s().selectedModel).toBe('b');
+    expect(s().compareModel).toBe('a');
+    s().selectCompare('b');
+    expect(s().compareModel).toBe('a');
+    s().reset('a');
+    expect(s().models.a).toBeUndefined();
+    expect(s().compareModel).toBeNull();
+    expect(s().modelOrder).toEqual(['b']);
+    s().reset('b');
+    expect(s().selectedModel).toBeNull();
+  });
+
+  it('takes worker events: registers sparse models as they start and keeps their epochs', () => {
+    const store = createTopologyStore();
+    const problems: string[] = [];
+    const handle = topologyEventHandler(store, (c) => `model ${c.strategy}`, (p) => problems.push(p));
+    const started = (modelId: string, strategy: TrainConfig['strategy']): WorkerEvent => ({
+      type: 'trainStarted', runToken: 1, modelId, config: { ...DEFAULT_CONFIG, strategy }, path: 'sparse-cpu', initialTopology: [],
+    });
+    const epoch = (modelId: string, topology: LayerTopologyInput[]): WorkerEvent => ({
+      type: 'epoch', runToken: 1, modelId,
+      event: {
+        epoch: 1, trainLoss: 1, testAccuracy: 0.5, testLoss: 1, perClass: new Float32Array(10), seconds: 1, samplesPerSecond: 1, zeta: 0.3,
+        layers: topology.map((t) => ({ links: t.links.length, removed: ids(), added: ids(), kept: t.links.length })), topology,
+      },
+    });
+    handle(started('d', 'dense'));
+    handle(started('m', 'set'));
+    expect(store.getState().modelOrder).toEqual(['m']);
+    expect(store.getState().models.m.label).toBe('model set');
+    const w1 = [layer(0, 1)];
+    handle(epoch('m', w1));
+    handle(epoch('m', w1));
+    handle(epoch('d', []));
+    expect(store.getState().models.m.frames).toHaveLength(1);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/arrived after epoch 1/);
+    // A start event that carries the initial wiring gives the model its epoch 0.
+    handle({ ...started('s', 'static'), initialTopology: w1 } as WorkerEvent);
+    handle({ ...started('bad', 'set'), initialTopology: [{ ...w1[0], weights: new Float32Array(0) }] } as WorkerEvent);
+    expect(problems[1]).toMatch(/model bad, initial layer 1: 2 links but 0 weights/);
+    expect(store.getState().models.s.frames.map((f) => f.epoch)).toEqual([0]);
+  });
+});
