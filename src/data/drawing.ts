@@ -1,7 +1,9 @@
 // Turns a free-hand drawing into a 28×28 input the way MNIST was made: crop to the ink, scale into a
 // 20×20 box keeping the aspect ratio (area-averaged, so grey levels are antialiased), then translate so
-// the centre of mass sits at the centre of the 28×28 field.
+// the centre of mass sits at the centre of the 28×28 field. Options follow Fashion-MNIST instead (fill
+// the frame, centre the bounding box).
 import { IMAGE_SIDE, IMAGE_SIZE } from '../engine/constants';
+import type { DatasetName } from '../engine/types';
 
 export const MNIST_BOX = 20;
 
@@ -87,10 +89,24 @@ export interface PreprocessResult {
   hasInk: boolean;
 }
 
+export interface PreprocessOptions {
+  /** Side of the box the ink is scaled into: MNIST's 20 (default), or 28 for Fashion-MNIST's full frame. */
+  box?: number;
+  /** Where the ink is placed: MNIST centres its centre of mass (default); Fashion-MNIST its bounding box. */
+  centre?: 'mass' | 'box';
+}
+
+/** How each dataset was made: MNIST digits fit 20×20 and sit by their centre of mass; Fashion-MNIST items fill the frame. */
+export const DATASET_PREPROCESSING: Readonly<Record<DatasetName, Required<PreprocessOptions>>> = {
+  mnist: { box: MNIST_BOX, centre: 'mass' },
+  'fashion-mnist': { box: IMAGE_SIDE, centre: 'box' },
+};
+
 /**
  * MNIST-style preprocessing of an ink image (`ink[y*width+x]` in [0, 1], 1 = full ink) of any size.
  */
-export function preprocessDrawing(ink: ArrayLike<number>, width: number, height: number): PreprocessResult {
+export function preprocessDrawing(ink: ArrayLike<number>, width: number, height: number, options: PreprocessOptions = {}): PreprocessResult {
+  const boxSide = Math.min(IMAGE_SIDE, Math.max(1, Math.round(options.box ?? MNIST_BOX)));
   const pixels = new Float32Array(IMAGE_SIZE);
   const box = inkBoundingBox(ink, width, height);
   if (!box) return { pixels, hasInk: false };
@@ -100,7 +116,7 @@ export function preprocessDrawing(ink: ArrayLike<number>, width: number, height:
   for (let y = 0; y < bh; y++) {
     for (let x = 0; x < bw; x++) crop[y * bw + x] = clamp01(ink[(box.y0 + y) * width + box.x0 + x]);
   }
-  const scale = MNIST_BOX / Math.max(bw, bh);
+  const scale = boxSide / Math.max(bw, bh);
   const tw = Math.max(1, Math.round(bw * scale));
   const th = Math.max(1, Math.round(bh * scale));
   const small = resampleArea(crop, bw, bh, tw, th);
@@ -108,7 +124,7 @@ export function preprocessDrawing(ink: ArrayLike<number>, width: number, height:
   let max = 0;
   for (const v of small) if (v > max) max = v;
   if (max > 0) for (let i = 0; i < small.length; i++) small[i] = Math.min(1, small[i] / max);
-  const com = centreOfMass(small, tw, th) ?? [tw / 2, th / 2];
+  const com = options.centre === 'box' ? [tw / 2, th / 2] : (centreOfMass(small, tw, th) ?? [tw / 2, th / 2]);
   const offX = Math.round(IMAGE_SIDE / 2 - com[0]);
   const offY = Math.round(IMAGE_SIDE / 2 - com[1]);
   for (let y = 0; y < th; y++) {

@@ -3,7 +3,9 @@
 import { SPLIT_COUNTS } from '../data/registry';
 import type { DatasetName, TrainConfig } from '../engine/types';
 import type { LabClient } from '../worker/client';
+import { createDrawingStore } from './drawing';
 import { createModelsStore, modelLabel } from './models';
+import { createRobustnessStore, LIVE_SEED } from './robustness';
 import { createSessionStore, type LoadSplit } from './session';
 import { createTopologyStore, topologyEventHandler } from './topology';
 import { createTrainingStore } from './training';
@@ -42,18 +44,38 @@ export function createLab(options: LabOptions) {
   // Every sparse model's wiring, epoch by epoch, for the Wiring and Statistics panels.
   const topology = createTopologyStore();
   const stopTopology = client.subscribe(topologyEventHandler(topology, modelLabel, (m) => session.getState().reportError(m)));
+  const robustness = createRobustnessStore({ client, models, session });
+  const drawing = createDrawingStore({
+    client,
+    session,
+    models,
+    // "Pick a test image" needs the pixels on this thread; the session's copy went to the worker.
+    loadTestSet: async (dataset) => {
+      await session.getState().ensureSplit('test');
+      return options.loadSplit(dataset, 'test', { baseUrl: options.baseUrl });
+    },
+    // Drawings are read under the Robustness panel's link removal and shuffling (its links, its seed).
+    structural: {
+      get: () => ({ removal: robustness.getState().sliders.removal, shuffle: robustness.getState().sliders.shuffle, seed: LIVE_SEED }),
+      subscribe: (listener) => robustness.subscribe(listener),
+    },
+  });
   return {
     client,
     ui,
     session,
     training,
     models,
+    drawing,
+    robustness,
     topology,
     dispose() {
       stopTopology();
       session.dispose();
       training.dispose();
       models.dispose();
+      drawing.dispose();
+      robustness.dispose();
       client.terminate();
     },
   };

@@ -2,6 +2,7 @@
 // or use useShallow for a few, so a component re-renders only when what it shows changes).
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
+import type { DrawingState } from '../state/drawing';
 import type { Lab } from '../state/lab';
 import type { ModelsState } from '../state/models';
 import type { SessionState } from '../state/session';
@@ -29,4 +30,8 @@ export function useTraining<T>(selector: (s: TrainingState) => T): T {
 
 export function useModels<T>(selector: (s: ModelsState) => T): T {
   return useStore(useLab().models, selector);
+}
+
+export function useDrawing<T>(selector: (s: DrawingState) => T): T {
+  return useStore(useLab().drawing, selector);
 }

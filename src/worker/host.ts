@@ -1,15 +1,19 @@
 // What the training worker does with each command: picks the backend, holds the datasets it was
-// sent, runs one training job at a time with the engine, keeps every trained model, and answers
-// predictions. No DOM here, and no postMessage either: events go out through `post`, so Node tests
-// drive the same code the page runs.
+// sent, runs one training job at a time with the engine, keeps every trained or loaded model, and
+// hands evaluations (evalHost.ts) and single-image attacks (attackHost.ts) to their own lanes.
+// No DOM here, and no postMessage either: events go out through `post`, so Node tests drive the
+// same code the page runs.
 import { selectBackend } from '../engine/backend';
 import { createDevicePath } from '../engine/device/path';
 import { initNetwork } from '../engine/init';
+import { parseModelFile, serializeModel } from '../engine/modelFile';
 import { createRng } from '../engine/rng';
 import { createSparseCpuPath } from '../engine/sparseCpu';
-import { createTrainingRun, type EpochEvent, type EpochSummary as EngineEpochSummary, type TrainingRun } from '../engine/train';
-import { IMAGE_SIZE, NUM_CLASSES } from '../engine/constants';
-import { validateConfig, type ComputePath, type DataArrays, type NetworkState, type Strategy, type TrainConfig } from '../engine/types';
+import { createTrainingRun, type EpochEvent, type TrainingRun } from '../engine/train';
+import { IMAGE_SIZE } from '../engine/constants';
+import { validateConfig, type ComputePath, type DataArrays, type DatasetName, type NetworkState, type Strategy, type TrainConfig } from '../engine/types';
+import { createAttackHost } from './attackHost';
+import { createEvalHost, type HeldModel, type HostContext } from './evalHost';
 import type { BackendName, EpochReport, LayerTopology, PathKind, WorkerCommand, WorkerEvent } from './protocol';
 
 const FILE = 'src/worker/host.ts';
@@ -17,13 +21,8 @@ const FILE = 'src/worker/host.ts';
 const PROGRESS_MIN_INTERVAL_MS = 100;
 const PROGRESS_EVERY_BATCHES = 5;
 
-/** A model trained in this worker, kept for later panels (robustness, drawing, comparison). */
-export interface TrainedModel {
-  id: string;
-  config: TrainConfig;
-  state: NetworkState;
-  history: EngineEpochSummary[];
-}
+/** A model trained in this worker or loaded from a file, kept for later panels (robustness, drawing, comparison). */
+export type TrainedModel = HeldModel;
 
 interface BackendChoice {
   backend: BackendName;
@@ -49,6 +48,11 @@ function makePath(backend: BackendName): ComputePath {
 
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** "rewire-lab-mnist-set-h1000.json": what the model is, readable in a downloads folder. */
+export function exportFileName(config: TrainConfig): string {
+  return `rewire-lab-${config.dataset}-${config.strategy}-h${config.hidden}.json`;
 }
 
 /** The engine's epoch event as it crosses the boundary: arrays copied where the engine may keep them. */
@@ -83,9 +87,6 @@ export function createWorkerHost(post: (event: WorkerEvent) => void) {
   let modelCount = 0;
   let latestRunToken = 0;
   let active: ActiveRun | null = null;
-  let predictPath: { path: ComputePath; modelId: string | null } | null = null;
-  let latestPredict = 0;
-  let predictQueue: Promise<void> = Promise.resolve();
 
   const ensureBackend = (prefer?: BackendName, runToken?: number): Promise<BackendChoice> => {
     if (!backend) {
@@ -97,6 +98,23 @@ export function createWorkerHost(post: (event: WorkerEvent) => void) {
     }
     return backend;
   };
+
+  const context: HostContext = {
+    post,
+    model: (id) => {
+      const model = models.get(id);
+      if (!model) throw new Error(`${FILE}: no trained model "${id}" in this worker`);
+      return model;
+    },
+    testSet: (dataset: DatasetName) => {
+      const test = datasets.get(`${dataset}/test`);
+      if (!test) throw new Error(`${FILE}: the ${dataset} test set has not been sent to the worker`);
+      return test;
+    },
+    ensureDevice: () => ensureBackend(),
+  };
+  const evaluation = createEvalHost(context);
+  const attacks = createAttackHost(context);
 
   const setData = (cmd: Extract<WorkerCommand, { type: 'setData' }>) => {
     const { dataset, split, images, labels, count } = cmd;
@@ -189,31 +207,29 @@ export function createWorkerHost(post: (event: WorkerEvent) => void) {
     }
   };
 
-  const predict = (cmd: Extract<WorkerCommand, { type: 'predict' }>) => {
-    latestPredict = Math.max(latestPredict, cmd.requestId);
-    predictQueue = predictQueue.then(async () => {
-      // The newest request wins: one that was overtaken while it queued is answered as stale.
-      if (cmd.requestId !== latestPredict) return post({ type: 'stale', requestId: cmd.requestId });
-      try {
-        const model = models.get(cmd.modelId);
-        if (!model) throw new Error(`${FILE}: no trained model "${cmd.modelId}" in this worker`);
-        if (!Number.isInteger(cmd.count) || cmd.count < 1 || cmd.pixels.length !== cmd.count * IMAGE_SIZE) {
-          throw new Error(`${FILE}: predict needs ${IMAGE_SIZE} pixels per image, got ${cmd.pixels.length} for ${cmd.count}`);
-        }
-        const choice = await ensureBackend();
-        if (!predictPath) predictPath = { path: makePath(choice.backend), modelId: null };
-        if (predictPath.modelId !== model.id) {
-          predictPath.path.load(model.state);
-          predictPath.modelId = model.id;
-        }
-        const logits = await predictPath.path.predict(cmd.pixels, cmd.count);
-        if (logits.length !== cmd.count * NUM_CLASSES) throw new Error(`${FILE}: the model returned ${logits.length} logits for ${cmd.count} images`);
-        post({ type: 'prediction', requestId: cmd.requestId, modelId: model.id, logits, count: cmd.count });
-      } catch (e) {
-        post({ type: 'error', requestId: cmd.requestId, message: messageOf(e) });
-      }
+  const loadModel = (cmd: Extract<WorkerCommand, { type: 'loadModel' }>) => {
+    const parsed = parseModelFile(cmd.text, cmd.fileName);
+    if (!parsed.ok) return post({ type: 'error', requestId: cmd.requestId, message: parsed.error });
+    const { config, state, history, testAccuracy } = parsed.model;
+    const modelId = `m${++modelCount}`;
+    const label = cmd.label?.trim() || cmd.fileName.replace(/\.json$/i, '');
+    models.set(modelId, { id: modelId, config, state, history, source: { fileName: cmd.fileName, label } });
+    post({
+      type: 'modelLoaded',
+      requestId: cmd.requestId,
+      model: {
+        modelId, label, fileName: cmd.fileName, dataset: config.dataset, strategy: config.strategy, config, testAccuracy,
+        links: state.layers.filter((l) => l.links !== null).map((l) => (l.links as Int32Array).length),
+        topology: topologyOf(state),
+      },
     });
-    return predictQueue;
+  };
+
+  const exportModel = (cmd: Extract<WorkerCommand, { type: 'exportModel' }>) => {
+    const model = models.get(cmd.modelId);
+    if (!model) return post({ type: 'error', requestId: cmd.requestId, message: `${FILE}: cannot export "${cmd.modelId}": no such model in this worker` });
+    const text = serializeModel(model);
+    post({ type: 'modelExported', requestId: cmd.requestId, modelId: model.id, fileName: exportFileName(model.config), text });
   };
 
   /** Handles one command; never throws (failures become error events). */
@@ -233,7 +249,25 @@ export function createWorkerHost(post: (event: WorkerEvent) => void) {
         case 'stop':
           return control(cmd);
         case 'predict':
-          return await predict(cmd);
+          return await attacks.predict(cmd);
+        case 'attack':
+          return await attacks.attack(cmd);
+        case 'minimalEpsilon':
+          return await attacks.minimalEpsilon(cmd);
+        case 'evaluate':
+          return await evaluation.evaluate(cmd);
+        case 'sweep':
+          return await evaluation.sweep(cmd);
+        case 'samples':
+          return await evaluation.samples(cmd);
+        case 'cancel':
+          // A cancel for a job that already ended is harmless: there is nothing left to stop.
+          if (!evaluation.cancel(cmd.requestId)) attacks.cancel(cmd.requestId);
+          return;
+        case 'loadModel':
+          return loadModel(cmd);
+        case 'exportModel':
+          return exportModel(cmd);
         default:
           throw new Error(`${FILE}: unknown command ${JSON.stringify((cmd as { type?: unknown }).type)}`);
       }

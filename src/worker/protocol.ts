@@ -20,7 +20,9 @@ export type WorkerCommand =
   | { type: 'setData'; dataset: DatasetName; split: Split; images: Uint8Array; labels: Uint8Array; count: number }
   | { type: 'train'; runToken: number; config: TrainConfig }
   | { type: 'pause' | 'resume' | 'stop'; runToken: number }
-  | { type: 'predict'; requestId: number; modelId: string; pixels: Float32Array; count: number; setting?: PerturbationSetting }
+  /** Logits of images; with a setting, under it (structural part seeded by `seed`, default 0; for ε > 0 the
+   *  images are attacked away from the model's own answer, since a drawing has no true label). */
+  | { type: 'predict'; requestId: number; modelId: string; pixels: Float32Array; count: number; setting?: PerturbationSetting; seed?: number }
   /** A model file's text (from public/models or an upload); parsed and validated in the worker. */
   | { type: 'loadModel'; requestId: number; text: string; fileName: string; label?: string }
   /** Test accuracy of each model under one setting of the live sliders; the newest request wins. */
@@ -33,7 +35,9 @@ export type WorkerCommand =
   /** Attack one image (784 floats in [0, 1]) on one model; `target` makes it targeted. */
   | { type: 'attack'; requestId: number; modelId: string; pixels: Float32Array; label: number; target?: number; kind: 'fgsm' | 'pgd'; epsilon: number; setting?: PerturbationSetting; seed: number }
   /** The smallest ε (search up to `maxEpsilon`, default 0.5) whose attack flips the prediction (or reaches `target`). */
-  | { type: 'minimalEpsilon'; requestId: number; modelId: string; pixels: Float32Array; label: number; target?: number; kind: 'fgsm' | 'pgd'; maxEpsilon?: number; setting?: PerturbationSetting; seed: number };
+  | { type: 'minimalEpsilon'; requestId: number; modelId: string; pixels: Float32Array; label: number; target?: number; kind: 'fgsm' | 'pgd'; maxEpsilon?: number; setting?: PerturbationSetting; seed: number }
+  /** A model's file text (the same format as public/models), for a download. */
+  | { type: 'exportModel'; requestId: number; modelId: string };
 
 // ---------------------------------------------------------------- events (worker → main)
 
@@ -128,13 +132,22 @@ export type WorkerEvent =
   | { type: 'modelLoaded'; requestId: number; model: LoadedModelInfo }
   | { type: 'evaluation'; requestId: number; setting: PerturbationSetting; results: Array<{ modelId: string; accuracy: number; perClass: Float32Array }> }
   | { type: 'sweepProgress'; requestId: number; done: number; total: number }
-  | { type: 'sweepResult'; requestId: number; kind: PerturbationKind; results: Array<{ modelId: string; points: SweepPoint[] }> }
+  | {
+      type: 'sweepResult';
+      requestId: number;
+      kind: PerturbationKind;
+      results: Array<{ modelId: string; points: SweepPoint[] }>;
+      /** For FGSM/PGD: uniform random noise of the same ε at the same levels (the usual baseline). */
+      baseline?: Array<{ modelId: string; points: SweepPoint[] }>;
+    }
   | {
       type: 'samplesResult';
       requestId: number;
       indices: Int32Array;
       /** The images as each model saw them after the setting (N×784; the clean images when ε = 0). */
       images: Float32Array;
+      /** The true labels of the images. */
+      labels?: Uint8Array;
       predictions: Array<{ modelId: string; clean: Uint8Array; perturbed: Uint8Array }>;
     }
   | {
@@ -150,6 +163,7 @@ export type WorkerEvent =
       after: Float32Array;
     }
   | { type: 'minimalEpsilonResult'; requestId: number; modelId: string; epsilon: number | null; maxEpsilon: number }
+  | { type: 'modelExported'; requestId: number; modelId: string; fileName: string; text: string }
   | { type: 'stale'; requestId: number }
   | {
       type: 'error';
@@ -204,7 +218,7 @@ export function transferablesOf(message: unknown): ArrayBuffer[] {
 const EVENT_TYPES: ReadonlySet<string> = new Set<WorkerEventType>([
   'ready', 'dataReady', 'trainStarted', 'progress', 'paused', 'resumed', 'epoch', 'trainDone',
   'prediction', 'stale', 'error', 'modelLoaded', 'evaluation', 'sweepProgress', 'sweepResult', 'samplesResult',
-  'attackResult', 'minimalEpsilonResult',
+  'attackResult', 'minimalEpsilonResult', 'modelExported',
 ]);
 
 /** Guards the main thread against anything that is not one of our events (e.g. a library's message). */
@@ -236,6 +250,16 @@ export function createRunTokens(start = 0): RunTokens {
     current: () => latest,
     isCurrent: (token) => token !== undefined && token === latest,
   };
+}
+
+let lastRequestId = 0;
+
+/**
+ * A request id unique on this page. Every store takes its ids from here, so a `cancel` or a
+ * newest-wins rule in the worker can never mistake one store's request for another's.
+ */
+export function nextRequestId(): number {
+  return ++lastRequestId;
 }
 
 /** A one-line description of an event for logs and error messages (never the arrays). */
@@ -274,6 +298,8 @@ export function describeEvent(event: WorkerEvent): string {
       return `attackResult: request ${event.requestId}, model ${event.modelId}, ε ${event.epsilon}`;
     case 'minimalEpsilonResult':
       return `minimalEpsilonResult: request ${event.requestId}, model ${event.modelId}, ε ${event.epsilon ?? 'none'}`;
+    case 'modelExported':
+      return `modelExported: request ${event.requestId}, model ${event.modelId} as ${event.fileName}`;
     case 'error':
       return `error${event.runToken !== undefined ? ` (run ${event.runToken})` : ''}: ${event.message}`;
   }

@@ -3,7 +3,7 @@ import { DATASETS } from '../../data/registry';
 import { modelColor } from '../config';
 import { useModels, useTraining } from '../LabContext';
 
-const STATUS_LABEL = { training: 'training', trained: 'trained', stopped: 'stopped early', failed: 'failed' } as const;
+const STATUS_LABEL = { training: 'training', trained: 'trained', stopped: 'stopped early', failed: 'failed', loaded: 'loaded from file' } as const;
 
 export function ModelList() {
   const models = useModels((s) => s.models);

@@ -1,0 +1,149 @@
+// The worker's interactive jobs on single images: predictions (optionally under a perturbation
+// setting), one FGSM/PGD attack, and the smallest ε that flips a prediction (a binary search).
+// They share one lane of compute paths, apart from training and the evaluation jobs.
+import { IMAGE_SIZE, NUM_CLASSES } from '../engine/constants';
+import { attackInputs, type AttackOptions } from '../engine/perturb';
+import { perturbState, type PerturbationSetting } from '../engine/robustness';
+import { createRng } from '../engine/rng';
+import type { ComputePath } from '../engine/types';
+import type { WorkerEvent } from './protocol';
+import { argmaxRows, checkSetting, JobBoard, Lane, runJob, type Cmd, type HeldModel, type HostContext, type Signal } from './evalHost';
+
+const FILE = 'src/worker/attackHost.ts';
+/** Bisection steps of the minimal-ε search: 10 halve [0, 0.5] down to about 0.0005. */
+export const MINIMAL_EPSILON_STEPS = 10;
+export const DEFAULT_MAX_EPSILON = 0.5;
+/** Predictions carry no seed of their own; a fixed one keeps a drawing's answer stable. */
+const PREDICT_SEED = 0;
+
+export function softmax(logits: Float32Array): Float32Array {
+  const out = new Float32Array(logits.length);
+  let max = -Infinity;
+  for (const z of logits) max = Math.max(max, z);
+  let sum = 0;
+  for (let c = 0; c < logits.length; c++) sum += out[c] = Math.exp(logits[c] - max);
+  for (let c = 0; c < logits.length; c++) out[c] /= sum;
+  return out;
+}
+
+function checkClass(value: number | undefined, what: string): void {
+  if (value !== undefined && !(Number.isInteger(value) && value >= 0 && value < NUM_CLASSES)) {
+    throw new Error(`${FILE}: ${what} must be a class from 0 to ${NUM_CLASSES - 1}, got ${value}`);
+  }
+}
+
+function checkImage(pixels: Float32Array, count = 1): void {
+  if (!(pixels instanceof Float32Array) || pixels.length !== count * IMAGE_SIZE) {
+    throw new Error(`${FILE}: expected ${count} image(s) of ${IMAGE_SIZE} pixels, got ${pixels?.length ?? 'none'} values`);
+  }
+  for (let i = 0; i < pixels.length; i++) {
+    if (!(pixels[i] >= 0 && pixels[i] <= 1)) throw new Error(`${FILE}: pixel ${i} is ${pixels[i]}, outside [0, 1]`);
+  }
+}
+
+export function createAttackHost(ctx: HostContext) {
+  const { post } = ctx;
+  const lane = new Lane(ctx.ensureDevice);
+  const boards = { predict: new JobBoard(), attack: new JobBoard(), minimalEpsilon: new JobBoard() };
+  /** What the lane's path holds now, so repeated requests on one model do not reload it. */
+  let loadedKey = '';
+  let loadedPath: ComputePath | null = null;
+
+  /** The model's path loaded with the structural part of `setting` applied (seeded). */
+  const loaded = async (model: HeldModel, setting: PerturbationSetting, seed: number): Promise<ComputePath> => {
+    const path = await lane.pathFor(model);
+    const key = JSON.stringify([model.id, setting.removal, setting.shuffle, setting.structural ?? null, seed]);
+    if (key !== loadedKey || path !== loadedPath) {
+      loadedKey = '';
+      path.load(perturbState(model.state, setting, seed));
+      loadedKey = key;
+      loadedPath = path;
+    }
+    return path;
+  };
+
+  const run = (kind: keyof typeof boards, requestId: number, job: (signal: Signal) => Promise<WorkerEvent | null>) =>
+    runJob(post, boards[kind], lane, requestId, job);
+
+  const predict = (cmd: Cmd<'predict'>) => run('predict', cmd.requestId, async () => {
+    const model = ctx.model(cmd.modelId);
+    if (!Number.isInteger(cmd.count) || cmd.count < 1) throw new Error(`${FILE}: predict needs a positive image count, got ${cmd.count}`);
+    checkImage(cmd.pixels, cmd.count);
+    const setting = checkSetting(cmd.setting);
+    const seed = cmd.seed ?? PREDICT_SEED;
+    const path = await loaded(model, setting, seed);
+    let pixels = cmd.pixels;
+    if (setting.attack.epsilon > 0) {
+      // A drawing has no true label: the attack pushes away from what the model answers now.
+      const labels = argmaxRows(await path.predict(pixels, cmd.count), cmd.count);
+      pixels = await attackInputs(pixels, labels, cmd.count, (x, y, k) => path.inputGradient(x, y, k), setting.attack, createRng(seed));
+    }
+    const logits = await path.predict(pixels, cmd.count);
+    if (logits.length !== cmd.count * NUM_CLASSES) throw new Error(`${FILE}: the model returned ${logits.length} logits for ${cmd.count} images`);
+    return { type: 'prediction', requestId: cmd.requestId, modelId: model.id, logits: logits.slice(), count: cmd.count };
+  });
+
+  /** The attack options of a single-image command (targeted when `target` is given). */
+  const attackOptions = (kind: 'fgsm' | 'pgd', epsilon: number, target: number | undefined, steps?: number): AttackOptions => ({
+    kind, epsilon, ...(steps !== undefined ? { steps } : {}), ...(target !== undefined ? { targets: Uint8Array.of(target) } : {}),
+  });
+
+  const checkSingle = (cmd: Cmd<'attack'> | Cmd<'minimalEpsilon'>) => {
+    checkImage(cmd.pixels);
+    checkClass(cmd.label, 'the label');
+    checkClass(cmd.target, 'the target');
+    if (cmd.kind !== 'fgsm' && cmd.kind !== 'pgd') throw new Error(`${FILE}: the attack must be fgsm or pgd, got ${JSON.stringify(cmd.kind)}`);
+  };
+
+  const attack = (cmd: Cmd<'attack'>) => run('attack', cmd.requestId, async () => {
+    checkSingle(cmd);
+    if (!(cmd.epsilon >= 0 && cmd.epsilon <= 1)) throw new Error(`${FILE}: ε must lie in [0, 1], got ${cmd.epsilon}`);
+    const model = ctx.model(cmd.modelId);
+    const setting = checkSetting(cmd.setting);
+    const path = await loaded(model, setting, cmd.seed);
+    const before = softmax(await path.predict(cmd.pixels, 1));
+    const options = attackOptions(cmd.kind, cmd.epsilon, cmd.target, setting.attack.steps);
+    const adversarial = await attackInputs(cmd.pixels, Uint8Array.of(cmd.label), 1, (x, y, k) => path.inputGradient(x, y, k), options, createRng(cmd.seed));
+    const after = softmax(await path.predict(adversarial, 1));
+    const perturbation = new Float32Array(IMAGE_SIZE);
+    for (let i = 0; i < IMAGE_SIZE; i++) perturbation[i] = adversarial[i] - cmd.pixels[i];
+    return { type: 'attackResult', requestId: cmd.requestId, modelId: model.id, epsilon: cmd.epsilon, adversarial, perturbation, before, after };
+  });
+
+  const minimalEpsilon = (cmd: Cmd<'minimalEpsilon'>) => run('minimalEpsilon', cmd.requestId, async (signal) => {
+    checkSingle(cmd);
+    const maxEpsilon = cmd.maxEpsilon ?? DEFAULT_MAX_EPSILON;
+    if (!(maxEpsilon > 0 && maxEpsilon <= 1)) throw new Error(`${FILE}: the largest ε searched must lie in (0, 1], got ${maxEpsilon}`);
+    const model = ctx.model(cmd.modelId);
+    const setting = checkSetting(cmd.setting);
+    const path = await loaded(model, setting, cmd.seed);
+    const label = Uint8Array.of(cmd.label);
+    const succeeded = (predicted: number) => (cmd.target !== undefined ? predicted === cmd.target : predicted !== cmd.label);
+    const answer = (epsilon: number | null): WorkerEvent => ({ type: 'minimalEpsilonResult', requestId: cmd.requestId, modelId: model.id, epsilon, maxEpsilon });
+    if (succeeded(argmaxRows(await path.predict(cmd.pixels, 1), 1)[0])) return answer(0);
+    // The same seed at every ε keeps PGD's random start fixed, so success is (nearly) monotone in ε.
+    const flips = async (epsilon: number) => {
+      const options = attackOptions(cmd.kind, epsilon, cmd.target, setting.attack.steps);
+      const adversarial = await attackInputs(cmd.pixels, label, 1, (x, y, k) => path.inputGradient(x, y, k), options, createRng(cmd.seed));
+      return succeeded(argmaxRows(await path.predict(adversarial, 1), 1)[0]);
+    };
+    if (!(await flips(maxEpsilon))) return answer(null);
+    let lo = 0;
+    let hi = maxEpsilon;
+    for (let step = 0; step < MINIMAL_EPSILON_STEPS; step++) {
+      if (signal.cancelled) return null;
+      const mid = (lo + hi) / 2;
+      if (await flips(mid)) hi = mid;
+      else lo = mid;
+    }
+    return answer(hi);
+  });
+
+  return {
+    predict,
+    attack,
+    minimalEpsilon,
+    cancel: (requestId: number) => Object.values(boards).some((board) => board.cancel(requestId)),
+    dispose: () => lane.dispose(),
+  };
+}
