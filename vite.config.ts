@@ -2,8 +2,18 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
+/**
+ * BASE from the environment: "/rewire-lab/" for a sub-path, a full URL for a CDN, or the default
+ * "./" (relative, works from any folder). Assets, the worker and data URLs all follow it; a missing
+ * trailing slash is added, since Vite joins paths onto it.
+ */
+function baseFromEnv(value: string | undefined): string {
+  const base = value?.trim() || './';
+  return base.endsWith('/') ? base : `${base}/`;
+}
+
 export default defineConfig({
-  base: process.env.BASE ?? './',
+  base: baseFromEnv(process.env.BASE),
   plugins: [react()],
   worker: { format: 'es' },
   build: {

@@ -4,6 +4,8 @@ import { useStore } from 'zustand';
 import { ErrorBanner } from './views/common/ErrorBanner';
 import { Guard } from './views/common/Guard';
 import { Header } from './views/header/Header';
+import { PageNotices } from './views/header/PageNotices';
+import { PanelHelp } from './views/help/PanelHelp';
 import { useLab } from './views/LabContext';
 import { PanelTabs } from './views/PanelTabs';
 import { panelById } from './views/panels';
@@ -17,8 +19,10 @@ export function App() {
     <div className="app">
       <Header />
       <ErrorBanner />
+      <PageNotices />
       <PanelTabs active={active.id} onSelect={setPanel} />
       <main id={`panel-${active.id}`} role="tabpanel" aria-labelledby={`tab-${active.id}`} className="panel-host">
+        <PanelHelp panelId={active.id} summary={active.summary} />
         <Guard name={active.label}><Panel /></Guard>
       </main>
       <footer className="app-footer">

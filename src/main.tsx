@@ -1,29 +1,78 @@
-// Page entry: starts the training worker, builds the stores around it, and renders the app.
+// Page entry: reads the opening link, starts the training worker, builds the stores around it (the
+// lab's, presentation mode, pretrained models), keeps the address bar in step, and renders the app.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { SPLIT_COUNTS } from './data/registry';
 import { loadSplit } from './data/loadBrowser';
 import { createLab } from './state/lab';
+import { createPretrainedStore } from './state/pretrained';
+import { configFromUrl, labUrlSource, parseUrlState, slidersFromUrl, startUrlSync } from './state/url';
 import { GALLERY_COUNT } from './views/config';
 import { LabProvider } from './views/LabContext';
+import { PANELS } from './views/panels';
+import { HostedProvider } from './views/presentation/HostedContext';
+import { createPresentationStore } from './views/presentation/presentationStore';
 import { startLabWorker } from './worker/client';
 import './views/styles.css';
+
+/** Above this size a pretrained file waits for a click when the browser asks to save data. */
+const SAVE_DATA_MAX_BYTES = 4 * 1024 * 1024;
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html: the page has no #root element');
 
+const opening = parseUrlState(window.location.search, { panelIds: PANELS.map((p) => p.id) });
 const lab = createLab({
   client: startLabWorker(),
   loadSplit,
   baseUrl: import.meta.env.BASE_URL,
   galleryCount: GALLERY_COUNT,
+  initialDataset: opening.state.dataset,
+  initialConfig: configFromUrl(opening.state),
+  initialPanel: opening.state.panel,
 });
+const presentation = createPresentationStore(opening.state.present);
+const sliders = slidersFromUrl(opening.state);
+lab.robustness.getState().setSlider('removal', sliders.removal);
+lab.robustness.getState().setSlider('shuffle', sliders.shuffle);
+lab.robustness.getState().setSlider('epsilon', sliders.epsilon);
+lab.robustness.getState().setAttack(sliders.attack);
+
+const saveData = (navigator as Navigator & { connection?: { saveData?: boolean } }).connection?.saveData === true;
+const pretrained = createPretrainedStore({
+  baseUrl: import.meta.env.BASE_URL,
+  fetch: (url) => fetch(url),
+  loadModelFile: async (text, fileName) => {
+    const outcome = await lab.models.getState().loadModelFile(text, fileName);
+    if (!outcome.ok) {
+      // The pretrained notice reports it, naming the file; the same words in the models list and the
+      // error banner would say it three times.
+      lab.models.getState().dismissLoadError();
+      const session = lab.session.getState();
+      for (const e of session.errors) if (e.message === outcome.error) session.dismissError(e.id);
+      return outcome;
+    }
+    return { ok: true, testAccuracy: lab.models.getState().models.find((m) => m.id === outcome.modelId)?.accuracy };
+  },
+  autoLoadMaxBytes: saveData ? SAVE_DATA_MAX_BYTES : Infinity,
+});
+
+const url = startUrlSync(labUrlSource(lab, presentation, SPLIT_COUNTS.train), window, opening.state);
+
 lab.session.getState().start();
+// The current dataset's pretrained models load at once; another dataset's when the user switches to it.
+void pretrained.getState().loadFor(lab.session.getState().dataset);
+lab.session.subscribe((s, previous) => {
+  if (s.dataset !== previous.dataset) void pretrained.getState().loadFor(s.dataset);
+});
 
 createRoot(container).render(
   <StrictMode>
     <LabProvider lab={lab}>
-      <App />
+      <HostedProvider hosted={{ presentation, pretrained, url, ignoredUrlKeys: opening.ignored }}>
+        <App />
+      </HostedProvider>
     </LabProvider>
   </StrictMode>,
 );

@@ -143,7 +143,7 @@ async function downloadAsset(
 
   const inflate = new DecompressionStream('gzip');
   const writer = inflate.writable.getWriter();
-  const output = new Response(inflate.readable).arrayBuffer();
+  const output = collectInto(inflate.readable, entry.bytes);
   // Observed below; this keeps a rejection during writing from being reported as unhandled.
   output.catch(() => undefined);
   const corrupt = (e: unknown) => new DataLoadError(url, `corrupt gzip data: ${messageOf(e)}`);
@@ -157,13 +157,35 @@ async function downloadAsset(
       await writer.write(chunk);
     }
     await writer.close();
-    return new Uint8Array(await output);
+    return await output;
   } catch (e) {
     writer.abort(e).catch(() => undefined);
     reader.cancel().catch(() => undefined);
     throwIfAborted(signal);
     throw e instanceof DataLoadError ? e : corrupt(e);
   }
+}
+
+/**
+ * Reads a stream into one buffer of the size the manifest announces, chunk by chunk (no large copy at
+ * the end, which would be a long task on the main thread). Any excess is counted, so the size check
+ * downstream still reports how many bytes the file really decompressed to.
+ */
+async function collectInto(stream: ReadableStream<Uint8Array>, expectedBytes: number): Promise<Uint8Array> {
+  let out = new Uint8Array(expectedBytes);
+  let length = 0;
+  const reader = stream.getReader();
+  for (let r = await reader.read(); !r.done; r = await reader.read()) {
+    const chunk = r.value;
+    if (length + chunk.length > out.length) {
+      const grown = new Uint8Array(Math.max(out.length * 2, length + chunk.length));
+      grown.set(out.subarray(0, length));
+      out = grown;
+    }
+    out.set(chunk, length);
+    length += chunk.length;
+  }
+  return length === out.length ? out : out.subarray(0, length);
 }
 
 function concat(chunks: Uint8Array[], length: number): Uint8Array {

@@ -60,8 +60,8 @@ export function backward(
   let dZ = dLogits;
   for (let l = layers.length - 1; l >= lowest; l--) {
     const x = activations.inputs[l];
-    gradients[l] = { dW: tf.matMul(x, dZ, true, false), dB: tf.sum(dZ, 0) as tf.Tensor1D };
-    if (l > lowest) dZ = reluBackward(tf.matMul(dZ, layers[l].w, false, true), x);
+    gradients[l] = { dW: matMulTransposed(x, dZ, true), dB: tf.sum(dZ, 0) as tf.Tensor1D };
+    if (l > lowest) dZ = reluBackward(matMulTransposed(dZ, layers[l].w, false), x);
   }
   return gradients;
 }
@@ -74,7 +74,17 @@ function reluBackward(dX: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor2D {
 /** ∂loss/∂pixels: the backward pass without weight gradients (adversarial attacks need only this). */
 export function inputGradient(layers: readonly DeviceLayer[], activations: Activations, dLogits: tf.Tensor2D): tf.Tensor2D {
   let dZ = dLogits;
-  for (let l = layers.length - 1; l > 0; l--) dZ = reluBackward(tf.matMul(dZ, layers[l].w, false, true), activations.inputs[l]);
+  for (let l = layers.length - 1; l > 0; l--) dZ = reluBackward(matMulTransposed(dZ, layers[l].w, false), activations.inputs[l]);
   // The pixels are not a ReLU output, so their gradient passes unmasked.
-  return tf.matMul(dZ, layers[0].w, false, true);
+  return matMulTransposed(dZ, layers[0].w, false);
+}
+
+/**
+ * aᵀ·b (transposeA) or a·bᵀ. The wasm backend (Node CLI) multiplies with a transpose flag ~7×
+ * slower than it transposes and then multiplies, so there the transpose is made explicit; the
+ * GPU backends take the flag natively.
+ */
+function matMulTransposed(a: tf.Tensor2D, b: tf.Tensor2D, transposeA: boolean): tf.Tensor2D {
+  if (tf.getBackend() === 'wasm') return transposeA ? tf.matMul(tf.transpose(a), b) : tf.matMul(a, tf.transpose(b));
+  return transposeA ? tf.matMul(a, b, true, false) : tf.matMul(a, b, false, true);
 }

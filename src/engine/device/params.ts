@@ -129,41 +129,41 @@ export function disposeLayers(layers: readonly DeviceLayer[]): void {
   }
 }
 
-/** Reads a weight-shaped matrix back: only the link entries for a sparse layer, all for a dense one. */
-async function readWeightShaped(layer: DeviceLayer, matrix: tf.Tensor2D): Promise<Float32Array> {
-  const { linkIds } = layer;
-  // The CPU backend hands out its own storage from data(); copy so callers may edit what they get.
-  if (!linkIds) return ((await matrix.data()) as Float32Array).slice();
-  if (linkIds.size === 0) return new Float32Array(0);
-  // Gather on the device so a 1%-dense layer reads back 1% of its matrix.
-  const gathered = tf.tidy(() => tf.gather(tf.reshape(matrix, [-1]), linkIds));
-  try {
-    return (await gathered.data()) as Float32Array;
-  } finally {
-    gathered.dispose();
-  }
+/**
+ * A weight-shaped matrix as a flat vector: only the link entries of a sparse layer (gathered on the
+ * device, so a 1%-dense layer moves 1% of its matrix), every entry of a dense one.
+ */
+function weightShapedValues(layer: DeviceLayer, matrix: tf.Tensor2D): tf.Tensor1D {
+  const flat = tf.reshape(matrix, [-1]) as tf.Tensor1D;
+  return layer.linkIds ? tf.gather(flat, layer.linkIds) : flat;
 }
 
-async function readVector(vector: tf.Tensor1D): Promise<Float32Array> {
-  return ((await vector.data()) as Float32Array).slice();
-}
-
-/** Reads all parameters and moments back into the link-list form. */
+/**
+ * Reads all parameters and moments back into the link-list form with ONE readback: everything is
+ * gathered and concatenated on the device first (on WebGPU each readback is a queue round trip).
+ */
 export async function downloadState(layers: readonly DeviceLayer[], step: number): Promise<NetworkState> {
-  const perLayer = await Promise.all(
-    layers.map(async (layer) => {
-      const [weights, bias, mW, vW, mB, vB] = await Promise.all([
-        readWeightShaped(layer, layer.w),
-        readVector(layer.b),
-        readWeightShaped(layer, layer.mW),
-        readWeightShaped(layer, layer.vW),
-        readVector(layer.mB),
-        readVector(layer.vB),
-      ]);
-      const state: LayerState = { nIn: layer.nIn, nOut: layer.nOut, links: layer.links ? layer.links.slice() : null, weights, bias };
-      const moments: LayerMoments = { mW, vW, mB, vB };
-      return { state, moments };
-    }),
-  );
+  const parts = layers.flatMap((layer) => [layer.w, layer.b, layer.mW, layer.vW, layer.mB, layer.vB].map((t) => ({ layer, t })));
+  const lengths = parts.map(({ layer, t }) => (t.rank === 2 && layer.linkIds ? layer.linkIds.size : t.size));
+  const nonEmpty = parts.filter((_, i) => lengths[i] > 0);
+  const all = tf.tidy(() => {
+    const vectors = nonEmpty.map(({ layer, t }) => (t.rank === 2 ? weightShapedValues(layer, t as tf.Tensor2D) : (t as tf.Tensor1D)));
+    return vectors.length === 1 ? tf.clone(vectors[0]) : tf.concat1d(vectors);
+  });
+  let values: Float32Array;
+  try {
+    values = (await all.data()) as Float32Array;
+  } finally {
+    all.dispose();
+  }
+  // Cut in the order of `parts`; slice() copies (the CPU backend hands out its own storage).
+  let offset = 0;
+  const pieces = lengths.map((n) => values.slice(offset, (offset += n)));
+  const perLayer = layers.map((layer, l) => {
+    const [weights, bias, mW, vW, mB, vB] = pieces.slice(6 * l, 6 * l + 6);
+    const state: LayerState = { nIn: layer.nIn, nOut: layer.nOut, links: layer.links ? layer.links.slice() : null, weights, bias };
+    const moments: LayerMoments = { mW, vW, mB, vB };
+    return { state, moments };
+  });
   return { layers: perLayer.map((p) => p.state), moments: perLayer.map((p) => p.moments), step };
 }

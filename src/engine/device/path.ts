@@ -1,35 +1,68 @@
 // The device compute path ("masked dense"): tfjs kernels on WebGPU, WebGL or the CPU backend, with
-// sparse layers held as dense matrices that are exactly zero off their links.
+// sparse layers held as dense matrices that are exactly zero off their links; on WebGPU the
+// training step runs our fused WGSL kernels (webgpu/fusedStep.ts) unless plain ops are asked for.
 import * as tf from '@tensorflow/tfjs';
 import { IMAGE_SIZE, NUM_CLASSES } from '../constants';
 import type { ComputePath, DataArrays, EvalResult, NetworkState } from '../types';
-import { type AdamConstants, adamUpdate, createAdamConstants, disposeAdamConstants, uploadStepScalars } from './adam';
+import { stepFactors } from './adam';
 import { disposeData, type ResidentData, uploadData } from './datasets';
 import { EVAL_BATCH, evaluateResident } from './evaluate';
 import { backward, forward, inputGradient, softmaxCrossEntropy } from './maths';
 import { checkState, type DeviceLayer, disposeLayers, downloadState, uploadLayers } from './params';
+import { PlainTrainStep } from './plainStep';
+import { type DeviceCounters, PathCounters } from './webgpu/pathCounters';
+import { FusedTrainStep } from './webgpu/fusedStep';
+import { activeWebGpuBackend } from './webgpu/gpuBackend';
+
+export type { DeviceCounters } from './webgpu/pathCounters';
+
+/**
+ * `fused`: the training step runs our WGSL kernels (WebGPU only); `plain`: tfjs ops everywhere.
+ * Evaluation, gradients for RigL and attacks use the plain ops in both.
+ */
+export type DeviceKernels = 'fused' | 'plain';
+
+export interface DevicePathOptions {
+  /** Default: fused on WebGPU, plain on WebGL and CPU. Asking for fused elsewhere is an error. */
+  kernels?: DeviceKernels;
+}
 
 /** The device path, plus a view of the matrices its kernels multiply (for tests and the views). */
 export interface DevicePath extends ComputePath {
+  readonly kernels: DeviceKernels;
   /** Layer `layer`'s weights as the kernels see them: nIn×nOut row-major, zero off the links. */
   denseWeights(layer: number): Promise<Float32Array>;
+  /**
+   * Device traffic since the path was made: training steps with their kernel dispatches and
+   * CPU→GPU uploads, and GPU→CPU readbacks of every other method. Null off WebGPU.
+   */
+  counters(): DeviceCounters | null;
 }
 
 const FILE = 'device/path.ts';
 
 class MaskedDensePath implements DevicePath {
+  readonly kernels: DeviceKernels;
   private layers: DeviceLayer[] = [];
   private step = 0;
   private train: ResidentData | null = null;
   private test: ResidentData | null = null;
-  private adam: AdamConstants | null = null;
+  private plain: PlainTrainStep | null = null;
+  private readonly fused: FusedTrainStep | null;
+  private readonly traffic: PathCounters | null;
   /** Σ over steps of the batch-mean loss, accumulated on the device (no readback per step). */
   private lossSum: tf.Variable<tf.Rank.R0> | null = null;
   private stepsSinceLossRead = 0;
-  /** 1/batch per batch size seen (usually two: the full batch and the epoch's last one). */
-  private readonly invBatch = new Map<number, tf.Scalar>();
-  private decay: { value: number; scalar: tf.Scalar | null } = { value: 0, scalar: null };
   private disposed = false;
+
+  constructor(options: DevicePathOptions) {
+    const backend = activeWebGpuBackend();
+    this.kernels = options.kernels ?? (backend ? 'fused' : 'plain');
+    if (this.kernels !== 'fused' && this.kernels !== 'plain') throw new Error(`${FILE}: unknown kernels "${String(this.kernels)}" (use fused or plain)`);
+    if (this.kernels === 'fused' && !backend) throw new Error(`${FILE}: fused kernels need the WebGPU backend, but tfjs runs on "${tf.getBackend()}"`);
+    this.fused = this.kernels === 'fused' && backend ? new FusedTrainStep(backend) : null;
+    this.traffic = backend ? new PathCounters(backend) : null;
+  }
 
   get kind(): 'masked-dense' | 'dense' {
     return this.layers.some((layer) => layer.links !== null) || this.layers.length === 0 ? 'masked-dense' : 'dense';
@@ -44,13 +77,14 @@ class MaskedDensePath implements DevicePath {
     disposeLayers(this.layers);
     this.layers = layers;
     this.step = state.step;
-    this.adam ??= createAdamConstants();
+    this.fused?.setLayers(layers);
+    if (!this.fused) this.plain ??= new PlainTrainStep();
     this.lossSum ??= tf.tidy(() => tf.variable(tf.scalar(0), false));
   }
 
   async save(): Promise<NetworkState> {
     this.requireNetwork('save');
-    return downloadState(this.layers, this.step);
+    return this.measured(() => downloadState(this.layers, this.step));
   }
 
   setTrainData(data: DataArrays): void {
@@ -73,29 +107,18 @@ class MaskedDensePath implements DevicePath {
     if (!train) throw new Error(`${FILE}: setTrainData must be called before trainStep`);
     this.checkIndices(indices, train.count);
     if (!(learningRate > 0) || !(weightDecay >= 0)) throw new Error(`${FILE}: learning rate ${learningRate} / weight decay ${weightDecay} out of range`);
-    const invBatch = this.invBatchFor(indices.length);
-    const decay = this.decayFor(weightDecay);
-    const adam = this.adam as AdamConstants;
     const lossSum = this.lossSum as tf.Variable<tf.Rank.R0>;
-    this.step += 1;
-    const step = this.step;
-    tf.tidy(() => {
-      // The two uploads of a step: the batch's row indices and the bias-corrected Adam factors.
-      const rows = tf.tensor1d(indices, 'int32');
-      const factors = uploadStepScalars(learningRate, step);
-      const activations = forward(this.layers, tf.gather(train.images, rows));
-      const { sumLogLikelihood, dLogits } = softmaxCrossEntropy(activations.logits, tf.gather(train.oneHot, rows), invBatch);
-      lossSum.assign(tf.sub(lossSum, tf.mul(sumLogLikelihood, invBatch)));
-      // All gradients first: the updates below change W, which the backward pass reads.
-      const gradients = backward(this.layers, activations, dLogits);
-      this.layers.forEach((layer, l) => {
-        const { dW, dB } = gradients[l];
-        const gW = layer.mask ? tf.mul(dW, layer.mask) : dW;
-        adamUpdate({ param: layer.w, m: layer.mW, v: layer.vW }, gW, adam, factors, decay);
-        adamUpdate({ param: layer.b, m: layer.mB, v: layer.vB }, dB, adam, factors, null);
-      });
-    });
+    const step = this.step + 1;
+    const before = this.traffic?.beginStep();
+    if (this.fused) this.fused.step(this.layers, train, indices, lossSum, stepFactors(learningRate, step), weightDecay);
+    else (this.plain as PlainTrainStep).step(this.layers, train, indices, lossSum, learningRate, step, weightDecay);
+    if (before) this.traffic?.endStep(before);
+    this.step = step;
     this.stepsSinceLossRead += 1;
+  }
+
+  counters(): DeviceCounters | null {
+    return this.traffic ? this.traffic.totals() : null;
   }
 
   async takeMeanLoss(): Promise<number> {
@@ -107,7 +130,7 @@ class MaskedDensePath implements DevicePath {
     const snapshot = tf.clone(lossSum);
     tf.tidy(() => lossSum.assign(tf.zerosLike(lossSum)));
     try {
-      const total = (await snapshot.data())[0];
+      const total = (await this.measured(() => snapshot.data()))[0];
       return steps > 0 ? total / steps : NaN;
     } finally {
       snapshot.dispose();
@@ -118,11 +141,12 @@ class MaskedDensePath implements DevicePath {
     this.requireNetwork('evaluate');
     if (!data) {
       if (!this.test) throw new Error(`${FILE}: evaluate needs setTestData first, or a dataset argument`);
-      return evaluateResident(this.layers, this.test);
+      const test = this.test;
+      return this.measured(() => evaluateResident(this.layers, test));
     }
     const resident = uploadData(data, 'evaluation set');
     try {
-      return await evaluateResident(this.layers, resident);
+      return await this.measured(() => evaluateResident(this.layers, resident));
     } finally {
       disposeData(resident);
     }
@@ -135,7 +159,7 @@ class MaskedDensePath implements DevicePath {
     }
     const logits = tf.tidy(() => forward(this.layers, tf.tensor2d(pixels, [count, IMAGE_SIZE])).logits);
     try {
-      return ((await logits.data()) as Float32Array).slice();
+      return ((await this.measured(() => logits.data())) as Float32Array).slice();
     } finally {
       logits.dispose();
     }
@@ -157,7 +181,7 @@ class MaskedDensePath implements DevicePath {
       return tf.abs(backward(this.layers, activations, dLogits, layer)[layer].dW);
     });
     try {
-      return ((await magnitude.data()) as Float32Array).slice();
+      return ((await this.measured(() => magnitude.data())) as Float32Array).slice();
     } finally {
       magnitude.dispose();
     }
@@ -183,7 +207,7 @@ class MaskedDensePath implements DevicePath {
         return inputGradient(this.layers, activations, dLogits);
       });
       try {
-        gradient.set(await chunk.data(), start * IMAGE_SIZE);
+        gradient.set(await this.measured(() => chunk.data()), start * IMAGE_SIZE);
       } finally {
         chunk.dispose();
       }
@@ -194,7 +218,8 @@ class MaskedDensePath implements DevicePath {
   async denseWeights(layer: number): Promise<Float32Array> {
     this.requireNetwork('read weights');
     this.checkLayerIndex(layer);
-    return ((await this.layers[layer].w.data()) as Float32Array).slice();
+    const weights = this.layers[layer].w;
+    return ((await this.measured(() => weights.data())) as Float32Array).slice();
   }
 
   dispose(): void {
@@ -205,32 +230,16 @@ class MaskedDensePath implements DevicePath {
     disposeData(this.train);
     disposeData(this.test);
     this.train = this.test = null;
-    if (this.adam) disposeAdamConstants(this.adam);
-    this.adam = null;
+    this.plain?.dispose();
+    this.plain = null;
+    this.fused?.dispose();
     this.lossSum?.dispose();
     this.lossSum = null;
-    for (const scalar of this.invBatch.values()) scalar.dispose();
-    this.invBatch.clear();
-    this.decay.scalar?.dispose();
-    this.decay = { value: 0, scalar: null };
   }
 
-  private invBatchFor(batchSize: number): tf.Scalar {
-    let scalar = this.invBatch.get(batchSize);
-    if (!scalar) {
-      scalar = tf.scalar(1 / batchSize);
-      this.invBatch.set(batchSize, scalar);
-    }
-    return scalar;
-  }
-
-  /** The kept decay scalar, re-made only when the user changes the value; null when decay is off. */
-  private decayFor(weightDecay: number): tf.Scalar | null {
-    if (weightDecay !== this.decay.value || (weightDecay > 0 && !this.decay.scalar)) {
-      this.decay.scalar?.dispose();
-      this.decay = { value: weightDecay, scalar: weightDecay > 0 ? tf.scalar(weightDecay) : null };
-    }
-    return this.decay.scalar;
+  /** Runs a method's readbacks under the traffic counters (a no-op off WebGPU). */
+  private measured<T>(read: () => Promise<T>): Promise<T> {
+    return this.traffic ? this.traffic.measureReads(read) : read();
   }
 
   private checkIndices(indices: Int32Array, count: number): void {
@@ -258,6 +267,6 @@ class MaskedDensePath implements DevicePath {
 }
 
 /** A device compute path on the current tfjs backend (call selectBackend first). */
-export function createDevicePath(): DevicePath {
-  return new MaskedDensePath();
+export function createDevicePath(options: DevicePathOptions = {}): DevicePath {
+  return new MaskedDensePath(options);
 }

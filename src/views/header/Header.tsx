@@ -1,5 +1,9 @@
-// The page header: the lab's name, the dataset switch and the badge naming the compute backend.
+// The page header: the lab's name, the dataset switch, the backend badge, and the classroom tools
+// (copy a link to this state, presentation mode, keyboard shortcuts).
+import { KeyboardShortcuts } from '../presentation/KeyboardShortcuts';
+import { PresentationToggle } from '../presentation/PresentationToggle';
 import { BackendBadge } from './BackendBadge';
+import { CopyLink } from './CopyLink';
 import { DatasetSwitch } from './DatasetSwitch';
 
 export function Header() {
@@ -12,6 +16,11 @@ export function Header() {
       <div className="header-controls">
         <DatasetSwitch />
         <BackendBadge />
+        <div className="header-tools" role="group" aria-label="Page tools">
+          <CopyLink />
+          <PresentationToggle />
+          <KeyboardShortcuts />
+        </div>
       </div>
     </header>
   );
