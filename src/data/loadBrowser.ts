@@ -8,6 +8,7 @@ import {
   MANIFEST_FILE_NAME, SPLIT_FILES, assetFileName, datasetDir, isDatasetName,
   type DatasetName, type Split,
 } from './registry';
+import { sha256Hex, sha256HexYielding, yieldToEventLoop } from './sha256';
 import { assembleSplit } from './split';
 
 export { DataLoadError };
@@ -132,13 +133,17 @@ async function downloadAsset(
   };
 
   if (!gzipped) {
-    const chunks = [...head];
-    head.forEach(count);
-    for (let chunk = await read(); chunk !== null; chunk = await read()) {
-      chunks.push(chunk);
+    // The server (or the browser, for Content-Encoding: gzip) already inflated it.
+    const out = createCollector(entry.bytes);
+    for (const chunk of head) {
       count(chunk);
+      await out.append(chunk);
     }
-    return concat(chunks, received);
+    for (let chunk = await read(); chunk !== null; chunk = await read()) {
+      count(chunk);
+      await out.append(chunk);
+    }
+    return out.bytes();
   }
 
   const inflate = new DecompressionStream('gzip');
@@ -167,25 +172,51 @@ async function downloadAsset(
 }
 
 /**
- * Reads a stream into one buffer of the size the manifest announces, chunk by chunk (no large copy at
- * the end, which would be a long task on the main thread). Any excess is counted, so the size check
- * downstream still reports how many bytes the file really decompressed to.
+ * On a page's main thread, large files are hashed in slices (Web Crypto's digest would block it for
+ * ~100 ms on the training images); small ones and workers use Web Crypto.
  */
-async function collectInto(stream: ReadableStream<Uint8Array>, expectedBytes: number): Promise<Uint8Array> {
+async function hashWithoutLongTasks(bytes: Uint8Array): Promise<string> {
+  const onMainThread = typeof document !== 'undefined';
+  return onMainThread && bytes.length > BYTES_PER_SLICE ? sha256HexYielding(bytes) : sha256Hex(bytes);
+}
+
+/** Bytes copied between two yields to the event loop: small enough to keep every task short. */
+const BYTES_PER_SLICE = 2 * 1024 * 1024;
+
+/**
+ * Gathers chunks into one buffer of the size the manifest announces, handing the thread back every
+ * few MB: when a large file is already fully available, copying it in one go (or awaiting chunk
+ * after chunk as microtasks) is one long main-thread task. Excess bytes grow the buffer, so the size
+ * check downstream still reports how many bytes the file really held.
+ */
+function createCollector(expectedBytes: number) {
   let out = new Uint8Array(expectedBytes);
   let length = 0;
+  let sinceYield = 0;
+  return {
+    async append(chunk: Uint8Array): Promise<void> {
+      if (length + chunk.length > out.length) {
+        const grown = new Uint8Array(Math.max(out.length * 2, length + chunk.length));
+        grown.set(out.subarray(0, length));
+        out = grown;
+      }
+      out.set(chunk, length);
+      length += chunk.length;
+      sinceYield += chunk.length;
+      if (sinceYield >= BYTES_PER_SLICE) {
+        sinceYield = 0;
+        await yieldToEventLoop();
+      }
+    },
+    bytes: (): Uint8Array => (length === out.length ? out : out.subarray(0, length)),
+  };
+}
+
+async function collectInto(stream: ReadableStream<Uint8Array>, expectedBytes: number): Promise<Uint8Array> {
+  const out = createCollector(expectedBytes);
   const reader = stream.getReader();
-  for (let r = await reader.read(); !r.done; r = await reader.read()) {
-    const chunk = r.value;
-    if (length + chunk.length > out.length) {
-      const grown = new Uint8Array(Math.max(out.length * 2, length + chunk.length));
-      grown.set(out.subarray(0, length));
-      out = grown;
-    }
-    out.set(chunk, length);
-    length += chunk.length;
-  }
-  return length === out.length ? out : out.subarray(0, length);
+  for (let r = await reader.read(); !r.done; r = await reader.read()) await out.append(r.value);
+  return out.bytes();
 }
 
 function concat(chunks: Uint8Array[], length: number): Uint8Array {
@@ -222,7 +253,7 @@ async function fetchSplit(dataset: DatasetName, split: Split, opts: LoadSplitOpt
         .catch((e: unknown) => { stop.abort(e); throw e; });
     const [images, labels] = await Promise.all([download('images'), download('labels')]);
     throwIfAborted(opts.signal);
-    return await assembleSplit(manifest, split, { images, labels }, urls, verify);
+    return await assembleSplit(manifest, split, { images, labels }, urls, verify, hashWithoutLongTasks);
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
   }

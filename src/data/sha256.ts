@@ -55,6 +55,40 @@ export function sha256HexPortable(bytes: Uint8Array): string {
   const w = new Uint32Array(64);
   const fullBlocks = Math.floor(bytes.length / 64);
   for (let i = 0; i < fullBlocks; i++) compressBlock(h, w, bytes, 64 * i);
+  return finish(h, w, bytes, fullBlocks);
+}
+
+/**
+ * SHA-256 in plain JavaScript that hands the thread back every `blocksPerSlice` blocks (1 MB by
+ * default), so hashing the 47 MB training images on a page's main thread never makes a long task
+ * (Web Crypto's digest runs there as one ~100 ms task).
+ */
+export async function sha256HexYielding(bytes: Uint8Array, blocksPerSlice = 16384): Promise<string> {
+  const h = new Uint32Array(INITIAL_HASH);
+  const w = new Uint32Array(64);
+  const fullBlocks = Math.floor(bytes.length / 64);
+  for (let start = 0; start < fullBlocks; start += blocksPerSlice) {
+    const end = Math.min(fullBlocks, start + blocksPerSlice);
+    for (let i = start; i < end; i++) compressBlock(h, w, bytes, 64 * i);
+    if (end < fullBlocks) await yieldToEventLoop();
+  }
+  return finish(h, w, bytes, fullBlocks);
+}
+
+/** Resolves in a new task (MessageChannel, no setTimeout clamping), letting input and rendering run. */
+export function yieldToEventLoop(): Promise<void> {
+  if (typeof MessageChannel === 'undefined') return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+function finish(h: Uint32Array, w: Uint32Array, bytes: Uint8Array, fullBlocks: number): string {
   // Padding: 0x80, zeros, then the message length in bits as a 64-bit big-endian integer.
   const rest = bytes.length - 64 * fullBlocks;
   const tail = new Uint8Array(rest + 9 <= 64 ? 64 : 128);

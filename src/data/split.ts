@@ -24,6 +24,7 @@ export async function assembleSplit(
   raw: RawSplit,
   sources: SplitSources,
   verify: boolean,
+  hash: (bytes: Uint8Array) => Promise<string> = sha256Hex,
 ): Promise<DataArrays> {
   for (const part of ['images', 'labels'] as const) {
     const entry = manifest.files[SPLIT_FILES[split][part]];
@@ -32,7 +33,7 @@ export async function assembleSplit(
       throw new DataLoadError(sources[part], `decompressed to ${bytes.length} bytes, the manifest says ${entry.bytes}`);
     }
     if (verify) {
-      const actual = await sha256Hex(bytes);
+      const actual = await hash(bytes);
       if (actual !== entry.sha256) {
         throw new DataLoadError(sources[part], `checksum mismatch: expected SHA-256 ${entry.sha256}, actual ${actual}`);
       }

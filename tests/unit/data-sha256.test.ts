@@ -42,3 +42,14 @@ describe('sha256', () => {
     expect(await sha256Hex(view)).toBe(expected);
   });
 });
+
+describe('sha256HexYielding', () => {
+  it('matches the one-shot hash for lengths around block and slice boundaries', async () => {
+    const { sha256HexYielding } = await import('../../src/data/sha256');
+    for (const length of [0, 63, 64, 65, 64 * 3, 64 * 3 + 1, 1000, 4096 + 7]) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 131 + 7) & 0xff);
+      // Tiny slices (2 blocks) so the yielding path really slices these inputs.
+      expect(await sha256HexYielding(bytes, 2)).toBe(sha256HexPortable(bytes));
+    }
+  });
+});
