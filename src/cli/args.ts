@@ -14,10 +14,12 @@ export interface FlagSpec {
   required?: boolean;
   /** Placeholder shown in the usage, e.g. "N" or "FILE". */
   valueName?: string;
+  /** A string flag that may be given several times; its value is then the array of all of them. */
+  repeatable?: boolean;
   help: string;
 }
 
-export type FlagValues = Record<string, string | number | boolean | undefined>;
+export type FlagValues = Record<string, string | number | boolean | string[] | undefined>;
 
 export type ParseResult = { ok: true; values: FlagValues; help: boolean } | { ok: false; error: string };
 
@@ -52,7 +54,12 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[]):
     }
     const parsed = parseValue(spec, text);
     if (typeof parsed === 'object') return { ok: false, error: parsed.error };
-    values[name] = parsed;
+    if (spec.repeatable) {
+      const earlier = values[name];
+      values[name] = [...(Array.isArray(earlier) ? earlier : []), String(parsed)];
+    } else {
+      values[name] = parsed;
+    }
   }
   if (!help) {
     for (const spec of specs) if (spec.required && values[spec.name] === undefined) return { ok: false, error: `--${spec.name} is required` };
@@ -81,6 +88,6 @@ export function formatFlags(specs: readonly FlagSpec[]): string {
   const width = Math.max(...left.map((l) => l.length)) + 2;
   return specs.map((s, i) => {
     const extra = s.required ? ' (required)' : s.defaultValue !== undefined && s.type !== 'boolean' ? ` (default ${s.defaultValue})` : '';
-    return `${left[i].padEnd(width)}${s.help}${extra}`;
+    return `${left[i].padEnd(width)}${s.help}${extra}${s.repeatable ? ' (repeatable)' : ''}`;
   }).join('\n');
 }

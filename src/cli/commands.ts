@@ -3,10 +3,14 @@
 import { formatFlags, parseFlags } from './args';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './command';
 import type { Command, CommandIo } from './command';
+import { publishModelsCommand } from './publishModels';
+import { reproduceCommand } from './reproduce';
+import { robustnessCommand } from './robustness';
 import { trainCommand } from './train';
+import { benchCommand } from './bench';
 
 /** Every command of `lab`; later ones (robustness, reproduce, bench) are added here. */
-export const COMMANDS: readonly Command[] = [trainCommand];
+export const COMMANDS: readonly Command[] = [trainCommand, robustnessCommand, reproduceCommand, publishModelsCommand, benchCommand];
 
 export function labUsage(commands: readonly Command[] = COMMANDS): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;

@@ -75,7 +75,7 @@ async function runTrain(values: FlagValues, io: CommandIo): Promise<number> {
   if (problems.length > 0) throw new UsageError(problems.join('; '));
   const path = await createPath(config);
   // The device path names its kind only once a network is loaded; say what runs where up front.
-  const pathLabel = config.strategy === 'dense' ? 'dense (tfjs, cpu backend)' : path.kind;
+  const pathLabel = config.strategy === 'dense' ? `dense (tfjs, ${(await import('@tensorflow/tfjs')).getBackend()} backend)` : path.kind;
   const images = config.trainLimit ?? train.count;
   if (json) io.out(JSON.stringify({ type: 'start', config, path: pathLabel, trainImages: images, testImages: test.count }));
   else io.out(describeRun(config, pathLabel, images, test.count));
@@ -123,8 +123,8 @@ async function runTrain(values: FlagValues, io: CommandIo): Promise<number> {
 async function createPath(config: TrainConfig): Promise<ComputePath> {
   if (config.strategy !== 'dense') return createSparseCpuPath();
   // Loaded only for dense runs: tfjs is large, and the sparse strategies never need it.
-  const [{ selectBackend }, { createDevicePath }] = await Promise.all([import('../engine/backend'), import('../engine/device/path')]);
-  await selectBackend('cpu');
+  const [{ useFastestNodeBackend }, { createDevicePath }] = await Promise.all([import('../engine/nodeBackend'), import('../engine/device/path')]);
+  await useFastestNodeBackend();
   return createDevicePath();
 }
 

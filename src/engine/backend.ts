@@ -1,5 +1,6 @@
 // Picks the tfjs backend for the device path: WebGPU, then WebGL, then CPU, recording why each
-// faster one was passed over. Runs in the page, in a Web Worker and in Node (no DOM globals).
+// faster one was passed over (and skipping one whose GPU was lost); watches the WebGPU device for
+// loss. Runs in the page, in a Web Worker and in Node (no DOM globals).
 import * as tf from '@tensorflow/tfjs';
 
 export type BackendName = 'webgpu' | 'webgl' | 'cpu';
@@ -99,13 +100,18 @@ const TRIES: Record<BackendName, () => Promise<Attempt>> = { webgpu: tryWebGpu, 
 
 /**
  * Activates the fastest available backend, starting from `preference` (default: WebGPU) and
- * falling back down the order WebGPU → WebGL → CPU.
+ * falling back down the order WebGPU → WebGL → CPU. Backends in `exclude` (one whose device was
+ * lost) are skipped, with the reason recorded.
  */
-export async function selectBackend(preference?: BackendName): Promise<BackendInfo> {
+export async function selectBackend(preference?: BackendName, exclude: readonly BackendName[] = []): Promise<BackendInfo> {
   const start = preference === undefined ? 0 : ORDER.indexOf(preference);
   if (start < 0) throw new Error(`backend.ts: unknown backend preference "${String(preference)}" (use webgpu, webgl or cpu)`);
   const reasons: string[] = [];
   for (const name of ORDER.slice(start)) {
+    if (exclude.includes(name)) {
+      reasons.push(`${name}: its device was lost earlier in this session`);
+      continue;
+    }
     const attempt = await TRIES[name]();
     if (attempt.ok) {
       const info: BackendInfo = { backend: name };
@@ -116,4 +122,60 @@ export async function selectBackend(preference?: BackendName): Promise<BackendIn
     reasons.push(attempt.reason);
   }
   throw new Error(`backend.ts: no tfjs backend could be started (${reasons.join('; ')})`);
+}
+
+/** What the page is told when the GPU device under a backend goes away. */
+export interface DeviceLoss {
+  backend: BackendName;
+  /** GPUDeviceLostInfo's reason ("destroyed", "unknown") or how the loss was noticed. */
+  reason: string;
+  message: string;
+}
+
+interface WebGpuBackendLike {
+  device?: { lost?: Promise<{ reason?: string; message?: string }>; destroy?: () => void };
+}
+
+/**
+ * Destroys the WebGPU backend's device, as a driver reset would (the page's debug hook for testing
+ * the fallback). False when the active backend is not WebGPU.
+ */
+export function destroyWebGpuDevice(): boolean {
+  if (tf.getBackend() !== 'webgpu') return false;
+  const device = (tf.backend() as unknown as WebGpuBackendLike).device;
+  if (!device?.destroy) return false;
+  device.destroy();
+  return true;
+}
+
+/**
+ * Calls `onLost` once if the active backend's WebGPU device is lost (a driver reset, a GPU
+ * unplugged, or `device.destroy()`). Other backends have nothing to watch. Returns the function
+ * that stops watching.
+ */
+export function watchDeviceLoss(onLost: (loss: DeviceLoss) => void): () => void {
+  let watching = true;
+  if (tf.getBackend() !== 'webgpu') return () => { watching = false; };
+  const lost = (tf.backend() as unknown as WebGpuBackendLike).device?.lost;
+  void lost?.then((info) => {
+    if (!watching) return;
+    watching = false;
+    onLost({ backend: 'webgpu', reason: info?.reason || 'unknown', message: info?.message || 'the WebGPU device was lost' });
+  });
+  return () => { watching = false; };
+}
+
+/**
+ * Whether an error thrown by a compute path says its GPU is gone: WebGPU rejects work on a lost
+ * device ("Device is lost", "device was destroyed"), WebGL reports a lost context.
+ */
+export function isDeviceLossError(message: string | undefined): boolean {
+  if (!message) return false;
+  return /device (is |was |has been )?(lost|destroyed)|lost device|context (is |was )?lost|CONTEXT_LOST/i.test(message);
+}
+
+/** The active backend's tensor count and bytes (the worker's memory query; cheap, no readback). */
+export function tensorMemory(): { backend: string; numTensors: number; numBytes: number } {
+  const m = tf.memory();
+  return { backend: tf.getBackend(), numTensors: m.numTensors, numBytes: m.numBytes };
 }

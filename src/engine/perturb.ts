@@ -4,7 +4,10 @@ import type { LayerMoments, LayerState, NetworkState } from './types';
 import type { Rng } from './rng';
 
 export interface StructuralOptions {
-  /** Also perturb the dense output layer (and, for dense networks, every layer). Default: sparse layers only. */
+  /**
+   * Also perturb the dense layers: the output layer (and, for a dense network, every layer).
+   * Default: the sparse layers only, or a dense network's hidden layers (see `perturbableLayers`).
+   */
   includeDense?: boolean;
 }
 
@@ -29,8 +32,14 @@ export function clampFraction(fraction: number): number {
   return Math.min(1, Math.max(0, fraction));
 }
 
-function perturbable(layer: LayerState, opts: StructuralOptions): boolean {
-  return layer.links !== null || opts.includeDense === true;
+/**
+ * Which layers a structural perturbation touches. A dense network has no sparse layers, so its
+ * hidden layers (all but the output layer) stand in for them: on one robustness chart, adaptive,
+ * static and dense models then lose the same share of the same three layers' weights.
+ */
+export function perturbableLayers(layers: readonly LayerState[], opts: StructuralOptions = {}): boolean[] {
+  const hasSparse = layers.some((layer) => layer.links !== null);
+  return layers.map((layer, i) => opts.includeDense === true || layer.links !== null || (!hasSparse && i < layers.length - 1));
 }
 
 /** Number of weights a layer carries: its links, or nIn·nOut for a dense layer. */
@@ -64,11 +73,12 @@ function evaluationCopy(layers: LayerState[], step: number): NetworkState {
 
 /**
  * Removes a random fraction of the links of each sparse layer (each layer loses round(f·links)).
- * A dense layer, when included, keeps its shape and has the chosen weights set to zero.
+ * A dense layer, when perturbed, keeps its shape and has the chosen weights set to zero.
  */
 export function removeLinks(state: NetworkState, fraction: number, rng: Rng, opts: StructuralOptions = {}): NetworkState {
-  const layers = state.layers.map((layer) => {
-    if (!perturbable(layer, opts)) return copyLayer(layer);
+  const touched = perturbableLayers(state.layers, opts);
+  const layers = state.layers.map((layer, l) => {
+    if (!touched[l]) return copyLayer(layer);
     const chosen = sampleIndices(weightCount(layer), fraction, rng);
     if (layer.links === null) {
       const weights = layer.weights.slice();
@@ -97,9 +107,10 @@ export function removeLinks(state: NetworkState, fraction: number, rng: Rng, opt
  * multiset of weights is kept; only which link carries which value changes.
  */
 export function shuffleWeights(state: NetworkState, fraction: number, rng: Rng, opts: StructuralOptions = {}): NetworkState {
-  const layers = state.layers.map((layer) => {
+  const touched = perturbableLayers(state.layers, opts);
+  const layers = state.layers.map((layer, l) => {
     const copy = copyLayer(layer);
-    if (!perturbable(layer, opts)) return copy;
+    if (!touched[l]) return copy;
     const chosen = sampleIndices(weightCount(layer), fraction, rng);
     const values = new Float32Array(chosen.length);
     for (let k = 0; k < chosen.length; k++) values[k] = layer.weights[chosen[k]];

@@ -168,7 +168,11 @@ export async function sweep(path: ComputePath, state: NetworkState, test: DataAr
 
 export function summarise(level: number, accuracies: number[]): SweepPoint {
   const n = accuracies.length;
+  const min = Math.min(...accuracies);
+  const max = Math.max(...accuracies);
+  // Identical repeats (deterministic cases) summarise exactly: summing would leave rounding residue.
+  if (min === max) return { level, accuracies, mean: min, std: 0, min, max };
   const mean = accuracies.reduce((a, b) => a + b, 0) / n;
   const variance = n > 1 ? accuracies.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1) : 0;
-  return { level, accuracies, mean, std: Math.sqrt(variance), min: Math.min(...accuracies), max: Math.max(...accuracies) };
+  return { level, accuracies, mean, std: Math.sqrt(variance), min, max };
 }

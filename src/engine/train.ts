@@ -1,5 +1,6 @@
 // The training loop, the same for every compute path: seeded batches, Adam steps, and at each
-// epoch end evaluate → read the state back → rewire it on the CPU → load it again → report.
+// epoch end evaluate → read the state back → rewire it on the CPU → load it again → report →
+// checkpoint. A run can continue from a checkpoint (after a lost GPU or a crashed worker).
 import { cloneNetwork, initNetwork } from './init';
 import { rewireNetwork } from './rewire';
 import type { NetworkRewire } from './rewire';
@@ -44,9 +45,21 @@ export interface EpochSummary {
   layers: Array<{ links: number; removed: number; added: number; kept: number }>;
 }
 
+/**
+ * The state a run can continue from after `epoch` completed epochs: the network as the next epoch
+ * starts it (rewired, optimizer moments and step included).
+ */
+export interface Checkpoint {
+  epoch: number;
+  /** Shared with the run (which keeps it as its fallback): read it or copy it, never change it. */
+  state: NetworkState;
+}
+
 export interface TrainCallbacks {
   onProgress?(p: ProgressEvent): void;
   onEpoch?(e: EpochEvent): void;
+  /** After each epoch's event: the checkpoint a continuation would start from. */
+  onCheckpoint?(c: Checkpoint): void;
   /** Batches between progress events (default 20). */
   progressEvery?: number;
 }
@@ -65,7 +78,10 @@ export interface TrainResult {
   config: TrainConfig;
   /** The state after the last completed epoch (the initial state when none completed). */
   state: NetworkState;
+  /** The epochs this run trained (a continuation's first entry is epoch `completedEpochs + 1`). */
   history: EpochSummary[];
+  /** Epochs completed in all, counting those before a continuation started. */
+  epochsCompleted: number;
   stoppedEarly: boolean;
   error?: string;
 }
@@ -90,14 +106,24 @@ export function summarizeEpoch(e: EpochEvent): EpochSummary {
 
 /**
  * A training run of `config` on `path`. Randomness comes from three streams forked from the seed
- * (initial network, image order, rewiring), so a seed reproduces a run exactly on the CPU path.
- * `initial` continues from a given state instead of a fresh network.
+ * (initial network, image order, rewiring: one generator per epoch), so a seed reproduces a run
+ * exactly on the CPU path. `initial` continues from a given state instead of a fresh network; with
+ * `completedEpochs` > 0 it is a checkpoint and the run trains epochs completedEpochs + 1 … epochs,
+ * with the batches and rewiring draws an uninterrupted run would have used.
  */
 export function createTrainingRun(
   config: TrainConfig, path: ComputePath, train: DataArrays, test: DataArrays,
-  callbacks: TrainCallbacks = {}, initial?: NetworkState,
+  callbacks: TrainCallbacks = {}, initial?: NetworkState, completedEpochs = 0,
 ): TrainingRun {
-  return new Run(config, path, train, test, callbacks, initial);
+  return new Run(config, path, train, test, callbacks, initial, completedEpochs);
+}
+
+/**
+ * The rewiring generator of one epoch. Derived from the seed and the epoch alone (not drawn in
+ * sequence), so a run continued from a checkpoint rewires exactly as the uninterrupted run would.
+ */
+function rewireRngFor(rewireSeed: number, epoch: number): Rng {
+  return createRng((rewireSeed ^ Math.imul(epoch, 0x9e3779b9)) >>> 0);
 }
 
 class Run implements TrainingRun {
@@ -109,6 +135,7 @@ class Run implements TrainingRun {
     private readonly config: TrainConfig, private readonly path: ComputePath,
     private readonly train: DataArrays, private readonly test: DataArrays,
     private readonly callbacks: TrainCallbacks, private readonly initial?: NetworkState,
+    private readonly completedEpochs = 0,
   ) {}
 
   get status(): TrainingStatus {
@@ -141,25 +168,35 @@ class Run implements TrainingRun {
     const config = this.config;
     const history: EpochSummary[] = [];
     let lastGood: NetworkState | null = null;
+    const done = this.completedEpochs;
     const finish = (status: TrainingStatus, error?: string): TrainResult => {
       this.state = status;
       // Without a completed epoch, hand back what the run started from (nothing for a rejected config).
       const state = lastGood ?? this.initial ?? { layers: [], moments: [], step: 0 };
-      return { config, state, history, stoppedEarly: history.length < config.epochs, ...(error === undefined ? {} : { error }) };
+      const epochsCompleted = done + history.length;
+      return { config, state, history, epochsCompleted, stoppedEarly: epochsCompleted < config.epochs, ...(error === undefined ? {} : { error }) };
     };
     const problems = validateConfig(config, this.train.count);
+    if (!(Number.isInteger(done) && done >= 0 && done < config.epochs)) {
+      problems.push(`completed epochs must be an integer from 0 to ${config.epochs - 1} (epochs − 1), got ${done}`);
+    } else if (done > 0 && !this.initial) {
+      problems.push(`continuing after epoch ${done} needs that epoch's checkpoint as the initial state`);
+    }
     if (problems.length > 0) return finish('failed', `train.ts: invalid configuration: ${problems.join('; ')}`);
     try {
       const seedRng = createRng(config.seed);
       const initRng = seedRng.fork();
       const orderRng = seedRng.fork();
-      const rewireRng = seedRng.fork();
+      const rewireSeed = seedRng.fork().int(0x100000000);
       lastGood = this.initial ? cloneNetwork(this.initial) : initNetwork(config, initRng);
       const order = trainingPool(this.train.count, config.trainLimit, orderRng);
+      // A continuation replays the shuffles of the epochs already done: its batches are the ones
+      // the uninterrupted run would have drawn.
+      for (let epoch = 1; epoch <= done; epoch++) shuffleInPlace(order, orderRng);
       this.path.setTrainData(this.train);
       this.path.setTestData(this.test);
       this.path.load(lastGood);
-      for (let epoch = 1; epoch <= config.epochs; epoch++) {
+      for (let epoch = done + 1; epoch <= config.epochs; epoch++) {
         const t0 = performance.now();
         shuffleInPlace(order, orderRng);
         const trainSeconds = await this.trainEpoch(epoch, order);
@@ -175,7 +212,7 @@ class Run implements TrainingRun {
         }
         const evaluation = await this.path.evaluate();
         const state = await this.path.save();
-        const rewired = await this.rewire(state, epoch, order, rewireRng);
+        const rewired = await this.rewire(state, epoch, order, rewireRngFor(rewireSeed, epoch));
         if (rewired.layers.length > 0 && rewired.zeta > 0) this.path.load(state);
         lastGood = state;
         const batches = Math.floor(order.length / config.batchSize);
@@ -185,6 +222,7 @@ class Run implements TrainingRun {
         });
         history.push(summarizeEpoch(event));
         this.callbacks.onEpoch?.(event);
+        this.callbacks.onCheckpoint?.({ epoch, state });
         if (this.stopRequested && epoch < config.epochs) return finish('stopped');
       }
       return finish('done');

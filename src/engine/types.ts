@@ -63,7 +63,8 @@ export function validateConfig(c: TrainConfig, trainSetSize?: number): string[] 
   if (c.trainLimit !== null && (!isInt(c.trainLimit) || c.trainLimit < 1)) problems.push(`training-set size must be a positive integer, got ${c.trainLimit}`);
   const n = c.trainLimit ?? trainSetSize;
   if (trainSetSize !== undefined && c.trainLimit !== null && c.trainLimit > trainSetSize) problems.push(`training-set size ${c.trainLimit} exceeds the ${trainSetSize} images available`);
-  if (n !== undefined && n !== null && isInt(c.batchSize) && c.batchSize > n) problems.push(`batch size ${c.batchSize} is larger than the training set (${n} images)`);
+  // An unusable training-set size is reported above; comparing the batch with it would only confuse.
+  if (n !== undefined && n !== null && n >= 1 && isInt(c.batchSize) && c.batchSize > n) problems.push(`batch size ${c.batchSize} is larger than the training set (${n} images)`);
   return problems;
 }
 

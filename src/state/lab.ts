@@ -3,12 +3,14 @@
 import { SPLIT_COUNTS } from '../data/registry';
 import type { DatasetName, TrainConfig } from '../engine/types';
 import type { LabClient } from '../worker/client';
+import { createRunTokens } from '../worker/protocol';
 import { createDrawingStore } from './drawing';
+import { createExperimentStore } from './experiment';
 import { createModelsStore, modelLabel } from './models';
 import { createRobustnessStore, LIVE_SEED } from './robustness';
 import { createSessionStore, type LoadSplit } from './session';
 import { createTopologyStore, topologyEventHandler } from './topology';
-import { createTrainingStore } from './training';
+import { createTrainingStore, isRunActive } from './training';
 import { createUiStore } from './ui';
 
 export interface LabOptions {
@@ -33,11 +35,14 @@ export function createLab(options: LabOptions) {
     galleryCount: options.galleryCount,
     initialDataset: options.initialDataset,
   });
+  // The Train panel and the Experiment panel both start runs; the worker wants their tokens increasing.
+  const runTokens = createRunTokens();
   const training = createTrainingStore({
     client,
     session,
     trainSetSize: SPLIT_COUNTS.train,
     initialConfig: options.initialConfig,
+    runTokens,
   });
   const models = createModelsStore(client);
   const ui = createUiStore(options.initialPanel);
@@ -60,6 +65,9 @@ export function createLab(options: LabOptions) {
       subscribe: (listener) => robustness.subscribe(listener),
     },
   });
+  const experiment = createExperimentStore({
+    client, session, models, runTokens, isTrainingBusy: () => isRunActive(training.getState().run.status),
+  });
   return {
     client,
     ui,
@@ -69,6 +77,7 @@ export function createLab(options: LabOptions) {
     drawing,
     robustness,
     topology,
+    experiment,
     dispose() {
       stopTopology();
       session.dispose();
@@ -76,6 +85,7 @@ export function createLab(options: LabOptions) {
       models.dispose();
       drawing.dispose();
       robustness.dispose();
+      experiment.dispose();
       client.terminate();
     },
   };

@@ -1,5 +1,6 @@
 // The session store: which dataset is active, which backend the worker runs on, the loading of each
-// data split (bytes of total), a few test images for the gallery, and the errors shown in the banner.
+// data split (bytes of total), a few test images for the gallery, and the errors and notices shown in
+// the banner (a lost GPU, a restarted worker, which is then sent its data again).
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { DataArrays, DatasetName } from '../engine/types';
 import { DATASETS } from '../data/registry';
@@ -172,6 +173,9 @@ export function createSessionStore(deps: SessionDeps): StoreApi<SessionState> & 
     };
   });
 
+  /** The splits the crashed worker held, sent again to its replacement. */
+  let lostSplits: string[] = [];
+
   const onEvent = (event: WorkerEvent) => {
     if (event.type === 'ready') {
       store.setState({
@@ -180,7 +184,23 @@ export function createSessionStore(deps: SessionDeps): StoreApi<SessionState> & 
     } else if (event.type === 'error') {
       store.getState().reportError(event.message);
       // A crashed worker lost every dataset it held.
-      if (event.fatal) inWorker.clear();
+      if (event.fatal) {
+        lostSplits = [...inWorker.keys()];
+        inWorker.clear();
+      }
+    } else if (event.type === 'backendLost') {
+      store.getState().reportError(event.message);
+    } else if (event.type === 'workerRestarted') {
+      const restored = event.models.length;
+      store.setState({ backend: { status: 'starting' } });
+      store.getState().reportError(
+        `The training worker was restarted (${event.restarts} of at most ${event.maxRestarts} times)` +
+        `${restored > 0 ? `; ${restored} model${restored === 1 ? '' : 's'} restored from the last checkpoint${restored === 1 ? '' : 's'}` : ''}.`,
+      );
+      // The active dataset's data goes back at once; another dataset's when the user switches to it.
+      const { dataset, ensureSplit } = store.getState();
+      for (const split of ['test', 'train'] as const) if (lostSplits.includes(`${dataset}/${split}`)) void ensureSplit(split);
+      lostSplits = [];
     }
   };
   const unsubscribe = client.subscribe(onEvent);

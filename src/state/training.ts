@@ -1,9 +1,10 @@
 // The training store: the configuration being edited (with its validation messages), the status of
 // the current run, live progress, and each model's per-epoch history. Its actions drive the worker.
+// A run whose worker crashed continues from its last checkpoint once the worker is restarted.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { DEFAULT_CONFIG, type TrainConfig } from '../engine/types';
 import type { LabClient } from '../worker/client';
-import { createRunTokens, type EpochReport, type PathKind, type WorkerEvent } from '../worker/protocol';
+import { createRunTokens, PATH_LABELS, type EpochReport, type PathKind, type RunTokens, type WorkerEvent } from '../worker/protocol';
 import { formFromConfig, parseConfigForm, TRAIN_SIZE_PRESETS, type ConfigForm, type FieldName } from './configForm';
 import { appendEpoch, epochOverheadSeconds, estimateEtaSeconds, summarizeEpoch, type EpochSummary } from './progress';
 import type { SessionState } from './session';
@@ -55,6 +56,8 @@ export interface TrainingDeps {
   /** Size of the full training set of a dataset (both datasets have 60,000 images). */
   trainSetSize: number;
   initialConfig?: TrainConfig;
+  /** Run tokens shared with other stores that start runs (the worker wants them increasing page-wide). */
+  runTokens?: RunTokens;
 }
 
 const ACTIVE: ReadonlySet<RunStatus> = new Set(['loading-data', 'starting', 'running', 'paused', 'stopping']);
@@ -65,10 +68,17 @@ export function isRunActive(status: RunStatus): boolean {
 
 export function createTrainingStore(deps: TrainingDeps): StoreApi<TrainingState> & { dispose(): void } {
   const { client, session, trainSetSize } = deps;
-  const tokens = createRunTokens();
+  const tokens = deps.runTokens ?? createRunTokens();
   const initialForm = formFromConfig(deps.initialConfig ?? DEFAULT_CONFIG, trainSetSize);
   const parse = (form: ConfigForm) => parseConfigForm(form, session.getState().dataset, trainSetSize);
   const initialParse = parse(initialForm);
+
+  /** The run a worker crash interrupted, to continue once the worker is back. */
+  let interrupted: { modelId: string; config: TrainConfig } | null = null;
+  /** The epoch each model was last continued from after a crash: a second crash there is not retried. */
+  const continuedAt = new Map<string, number>();
+  /** Why the current run moved (a lost GPU, a restart): kept in its final status line. */
+  let resumeNote: string | null = null;
 
   const store = createStore<TrainingState>()((set, get) => {
     const setRun = (patch: Partial<RunState>) => set((s) => ({ run: { ...s.run, ...patch } }));
@@ -101,6 +111,7 @@ export function createTrainingStore(deps: TrainingDeps): StoreApi<TrainingState>
         }
         const config = parsed.config;
         const runToken = tokens.next();
+        resumeNote = null;
         set({ progress: null, latest: null });
         setRun({ status: 'loading-data', runToken, modelId: null, config, path: null, message: null });
         const { ensureSplit } = session.getState();
@@ -142,15 +153,61 @@ export function createTrainingStore(deps: TrainingDeps): StoreApi<TrainingState>
     };
   });
 
+  const setRun = (patch: Partial<RunState>) => store.setState((s) => ({ run: { ...s.run, ...patch } }));
+
+  /** Sends the data again and asks the restarted worker to continue `modelId` after epoch `fromEpoch`. */
+  const continueAfterRestart = async (modelId: string, config: TrainConfig, fromEpoch: number) => {
+    continuedAt.set(modelId, fromEpoch);
+    const runToken = tokens.next();
+    resumeNote = `the worker crashed and was restarted; continued from the checkpoint of epoch ${fromEpoch}`;
+    store.setState({ progress: null });
+    setRun({ status: 'loading-data', runToken, modelId, config, path: null, message: resumeNote });
+    const { ensureSplit, dataset } = session.getState();
+    if (dataset !== config.dataset) {
+      setRun({ status: 'failed', message: `the worker was restarted, but the dataset changed: switch back to ${config.dataset} and train again` });
+      return;
+    }
+    const loaded = await Promise.all([ensureSplit('test'), ensureSplit('train')]);
+    if (!tokens.isCurrent(runToken)) return;
+    if (!loaded.every(Boolean)) {
+      setRun({ status: 'failed', message: 'the worker was restarted, but the data could not be loaded again (see the message above)' });
+      return;
+    }
+    setRun({ status: 'starting' });
+    client.send({ type: 'resumeTraining', runToken, modelId });
+  };
+
+  const onRestart = (event: Extract<WorkerEvent, { type: 'workerRestarted' }>) => {
+    const crashed = interrupted;
+    interrupted = null;
+    if (!crashed) return;
+    const kept = event.models.find((m) => m.modelId === crashed.modelId && !m.fromFile);
+    const said = store.getState().run.message ?? 'the worker crashed';
+    if (!kept) {
+      setRun({ message: `${said}; no epoch had finished, so there was nothing to keep: press Train to start again` });
+    } else if (kept.epoch >= kept.epochs) {
+      setRun({ message: `${said}; all ${kept.epochs} epochs had finished, and the model was restored` });
+    } else if (continuedAt.get(crashed.modelId) === kept.epoch) {
+      setRun({ message: `${said}; it crashed again from the checkpoint of epoch ${kept.epoch}, so it is not continued again` });
+    } else {
+      void continueAfterRestart(crashed.modelId, crashed.config, kept.epoch);
+    }
+  };
+
   const onEvent = (event: WorkerEvent) => {
     const { run } = store.getState();
-    const setRun = (patch: Partial<RunState>) => store.setState((s) => ({ run: { ...s.run, ...patch } }));
     if (event.type === 'error') {
-      const ours = event.fatal || (event.runToken !== undefined && tokens.isCurrent(event.runToken));
+      const ours = event.fatal || (event.runToken !== undefined && tokens.isCurrent(event.runToken) && event.runToken === run.runToken);
+      // A run the user was stopping is not continued.
+      if (event.fatal && isRunActive(run.status) && run.status !== 'stopping' && run.modelId !== null && run.config !== null) {
+        interrupted = { modelId: run.modelId, config: run.config };
+      }
       if (ours && isRunActive(run.status)) setRun({ status: 'failed', message: event.message });
       return;
     }
-    if (!('runToken' in event) || !tokens.isCurrent(event.runToken)) return; // stale run or not a run event
+    if (event.type === 'workerRestarted') return onRestart(event);
+    // A stale run, another store's run (shared tokens), or not a run event.
+    if (!('runToken' in event) || !tokens.isCurrent(event.runToken) || event.runToken !== run.runToken) return;
     switch (event.type) {
       case 'trainStarted':
         store.setState((s) => ({ histories: { ...s.histories, [event.modelId]: [] } }));
@@ -177,11 +234,19 @@ export function createTrainingStore(deps: TrainingDeps): StoreApi<TrainingState>
           latest: { modelId: event.modelId, report: event.event },
         }));
         break;
+      case 'trainResumed': {
+        const where = PATH_LABELS[event.path];
+        if (event.reason === 'device-lost') resumeNote = `the GPU was lost; continued on the ${where} path from the weights of epoch ${event.fromEpoch}`;
+        store.setState((s) => ({ histories: { ...s.histories, [event.modelId]: s.histories[event.modelId] ?? [] } }));
+        setRun({ status: run.status === 'stopping' ? 'stopping' : 'running', modelId: event.modelId, config: event.config, path: event.path, message: resumeNote });
+        break;
+      }
       case 'trainDone': {
         const { summary } = event;
-        if (summary.error) setRun({ status: 'failed', message: summary.error });
-        else if (summary.stoppedEarly) setRun({ status: 'stopped', message: `stopped after ${summary.epochsCompleted} epoch(s)` });
-        else setRun({ status: 'finished', message: null });
+        const note = resumeNote ? ` (${resumeNote})` : '';
+        if (summary.error) setRun({ status: 'failed', message: `${summary.error}${note}` });
+        else if (summary.stoppedEarly) setRun({ status: 'stopped', message: `stopped after ${summary.epochsCompleted} epoch(s)${note}` });
+        else setRun({ status: 'finished', message: resumeNote });
         break;
       }
     }

@@ -3,6 +3,7 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { DrawingState } from '../state/drawing';
+import type { ExperimentState } from '../state/experiment';
 import type { Lab } from '../state/lab';
 import type { ModelsState } from '../state/models';
 import type { SessionState } from '../state/session';
@@ -34,4 +35,8 @@ export function useModels<T>(selector: (s: ModelsState) => T): T {
 
 export function useDrawing<T>(selector: (s: DrawingState) => T): T {
   return useStore(useLab().drawing, selector);
+}
+
+export function useExperiment<T>(selector: (s: ExperimentState) => T): T {
+  return useStore(useLab().experiment, selector);
 }

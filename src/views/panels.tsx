@@ -2,6 +2,7 @@
 // A panel is added here and nowhere else; App renders the tab bar and the active panel from this list.
 import type { ComponentType } from 'react';
 import { DrawPanel } from './draw/DrawPanel';
+import { ExperimentPanel } from './experiment/ExperimentPanel';
 import { useLab } from './LabContext';
 import { StatsPanel } from './stats';
 import { TopologyPanel } from './topology';
@@ -30,6 +31,7 @@ export const PANELS: readonly PanelEntry[] = [
   { id: 'statistics', label: 'Statistics', summary: 'Degree distributions, the 28×28 map of links per pixel, turnover and weights.', component: StatisticsTab },
   { id: 'robustness', label: 'Robustness', summary: 'Remove links, shuffle weights or attack the inputs; compare accuracy live and as curves.', component: RobustnessPanel },
   { id: 'draw', label: 'Draw', summary: 'Draw a digit (or pick a test image), watch each network’s probabilities, then attack it.', component: DrawPanel },
+  { id: 'experiment', label: 'Experiment', summary: 'The central experiment: SET against static, with weight decay and without; wiring maps and robustness curves side by side.', component: ExperimentPanel },
 ];
 
 export function panelById(id: string): PanelEntry {

@@ -1,48 +1,50 @@
-// What the training worker does with each command: picks the backend, holds the datasets it was
-// sent, runs one training job at a time with the engine, keeps every trained or loaded model, and
-// hands evaluations (evalHost.ts) and single-image attacks (attackHost.ts) to their own lanes.
-// No DOM here, and no postMessage either: events go out through `post`, so Node tests drive the
-// same code the page runs.
-import { selectBackend } from '../engine/backend';
+// What the training worker does with each command: picks the backend (and moves off one whose GPU
+// is lost), holds the datasets it was sent, keeps every trained, loaded or restored model, and hands
+// training (trainHost.ts), evaluations (evalHost.ts) and single-image attacks (attackHost.ts) to
+// their own lanes. No DOM here, and no postMessage either: events go out through `post`, so Node
+// tests drive the same code the page runs.
+import {
+  destroyWebGpuDevice, isDeviceLossError, selectBackend as selectTfBackend, tensorMemory, watchDeviceLoss as watchTfDeviceLoss,
+  type BackendInfo, type DeviceLoss,
+} from '../engine/backend';
 import { createDevicePath } from '../engine/device/path';
-import { initNetwork } from '../engine/init';
 import { parseModelFile, serializeModel } from '../engine/modelFile';
-import { createRng } from '../engine/rng';
 import { createSparseCpuPath } from '../engine/sparseCpu';
-import { createTrainingRun, type EpochEvent, type TrainingRun } from '../engine/train';
 import { IMAGE_SIZE } from '../engine/constants';
-import { validateConfig, type ComputePath, type DataArrays, type DatasetName, type NetworkState, type Strategy, type TrainConfig } from '../engine/types';
+import type { ComputePath, DataArrays, DatasetName, TrainConfig } from '../engine/types';
 import { createAttackHost } from './attackHost';
+import { checkpointProblems } from './checkpoint';
 import { createEvalHost, type HeldModel, type HostContext } from './evalHost';
-import type { BackendName, EpochReport, LayerTopology, PathKind, WorkerCommand, WorkerEvent } from './protocol';
+import type { BackendName, WorkerCommand, WorkerEvent } from './protocol';
+import { createTrainHost, describeChoice, pathKindFor, topologyOf, type BackendChoice } from './trainHost';
+
+export { pathKindFor, toReport, topologyOf } from './trainHost';
 
 const FILE = 'src/worker/host.ts';
-/** Progress events go out at most this often; the engine reports every few batches. */
-const PROGRESS_MIN_INTERVAL_MS = 100;
-const PROGRESS_EVERY_BATCHES = 5;
+/**
+ * How long a run that failed on a GPU waits for the device's loss report before calling the failure
+ * its own: WebGPU rejects the pending readback ("buffer was unmapped…") before `device.lost` settles.
+ */
+const LOSS_REPORT_GRACE_MS = 1000;
 
 /** A model trained in this worker or loaded from a file, kept for later panels (robustness, drawing, comparison). */
 export type TrainedModel = HeldModel;
 
-interface BackendChoice {
-  backend: BackendName;
-  path: PathKind;
-}
-
-interface ActiveRun {
-  runToken: number;
-  modelId: string;
-  run: TrainingRun;
-  finished: Promise<void>;
-}
-
-export function pathKindFor(backend: BackendName, strategy?: Strategy): PathKind {
-  if (backend === 'cpu') return 'sparse-cpu';
-  return strategy === 'dense' ? 'dense' : 'masked-dense';
+/** Seams for tests (and the worker entry): how backends are picked and watched, paths made, the worker crashed. */
+export interface WorkerHostOptions {
+  selectBackend?(preference: BackendName | undefined, exclude: readonly BackendName[]): Promise<BackendInfo>;
+  /** Calls back once if the current backend's GPU is lost; returns the function that stops watching. */
+  watchDeviceLoss?(onLost: (loss: DeviceLoss) => void): () => void;
+  makePath?(backend: BackendName): ComputePath;
+  /** Destroys the GPU device (debug); false when there is none. */
+  loseDevice?(): boolean;
+  /** Ends the worker with an uncaught error (debug; worker.ts throws outside any handler). */
+  crash?(message: string): void;
+  memory?(): { backend: string; numTensors: number; numBytes: number };
 }
 
 /** The device path ("masked dense") on WebGPU/WebGL; the sparse CPU path on the CPU backend. */
-function makePath(backend: BackendName): ComputePath {
+function defaultPath(backend: BackendName): ComputePath {
   return backend === 'cpu' ? createSparseCpuPath() : createDevicePath();
 }
 
@@ -55,50 +57,79 @@ export function exportFileName(config: TrainConfig): string {
   return `rewire-lab-${config.dataset}-${config.strategy}-h${config.hidden}.json`;
 }
 
-/** The engine's epoch event as it crosses the boundary: arrays copied where the engine may keep them. */
-export function toReport(e: EpochEvent): EpochReport {
-  return {
-    epoch: e.epoch,
-    trainLoss: e.trainLoss,
-    testAccuracy: e.testAccuracy,
-    testLoss: e.testLoss,
-    perClass: e.perClass.slice(),
-    seconds: e.seconds,
-    samplesPerSecond: e.samplesPerSecond,
-    zeta: e.zeta,
-    layers: e.layers.map((l) => ({ links: l.links, removed: l.removed.slice(), added: l.added.slice(), kept: l.kept })),
-    // The engine hands over fresh copies of the topology; they can be transferred as they are.
-    topology: e.topology.map((t) => ({ nIn: t.nIn, nOut: t.nOut, links: t.links, weights: t.weights })),
-  };
-}
-
-/** Copies of the sparse layers' links and weights (copies: the originals stay with the run). */
-export function topologyOf(state: NetworkState): LayerTopology[] {
-  return state.layers
-    .filter((l) => l.links !== null)
-    .map((l) => ({ nIn: l.nIn, nOut: l.nOut, links: (l.links as Int32Array).slice(), weights: l.weights.slice() }));
-}
-
-export function createWorkerHost(post: (event: WorkerEvent) => void) {
-  const now = () => performance.now();
-  let backend: Promise<BackendChoice> | null = null;
+export function createWorkerHost(post: (event: WorkerEvent) => void, options: WorkerHostOptions = {}) {
+  const select = options.selectBackend ?? selectTfBackend;
+  const watch = options.watchDeviceLoss ?? watchTfDeviceLoss;
+  const makePath = options.makePath ?? defaultPath;
   const datasets = new Map<string, DataArrays>();
   const models = new Map<string, TrainedModel>();
   let modelCount = 0;
-  let latestRunToken = 0;
-  let active: ActiveRun | null = null;
+  let debug = false;
+  /** Tensor counts at the epoch ends of the latest run (debug memory query). */
+  let epochTensors: number[] = [];
+
+  // ---------------------------------------------------------------- backend, and moving off a lost one
+  let backend: Promise<BackendChoice> | null = null;
+  let current: BackendChoice | null = null;
+  const lost = new Map<BackendName, string>();
+  let stopWatching = () => {};
+  /** Settles when the current backend's device is reported lost. */
+  let lossReported: Promise<void> = new Promise<void>(() => {});
+
+  const activate = async (prefer: BackendName | undefined, runToken: number | undefined, lossNote?: string): Promise<BackendChoice> => {
+    const info = await select(prefer, [...lost.keys()]);
+    const choice: BackendChoice = { backend: info.backend, path: pathKindFor(info.backend) };
+    current = choice;
+    stopWatching();
+    lossReported = new Promise<void>((resolve) => {
+      stopWatching = watch((loss) => {
+        onDeviceLoss(choice.backend, loss);
+        resolve();
+      });
+    });
+    const fallbackReason = [lossNote, info.fallbackReason].filter(Boolean).join('; ') || undefined;
+    post({ type: 'ready', runToken, backend: info.backend, adapter: info.adapter, fallbackReason, path: choice.path });
+    return choice;
+  };
 
   const ensureBackend = (prefer?: BackendName, runToken?: number): Promise<BackendChoice> => {
-    if (!backend) {
-      backend = selectBackend(prefer).then((info) => {
-        const choice: BackendChoice = { backend: info.backend, path: pathKindFor(info.backend) };
-        post({ type: 'ready', runToken, backend: info.backend, adapter: info.adapter, fallbackReason: info.fallbackReason, path: choice.path });
-        return choice;
-      });
-    }
+    backend ??= activate(prefer, runToken);
     return backend;
   };
 
+  /** Moves every lane off `from` (once, however many jobs notice the loss); null when nothing can start. */
+  const fallbackFrom = (from: BackendName, reason: string): Promise<BackendChoice | null> => {
+    if (from === 'cpu' || !backend) return Promise.resolve(null);
+    if (!lost.has(from)) {
+      lost.set(from, reason);
+      const previous = backend;
+      backend = previous.then(() => activate(undefined, undefined, `${from}: its device was lost (${reason})`)).then((next) => {
+        post({
+          type: 'backendLost', lost: from, backend: next.backend, path: next.path,
+          message: `The ${from} GPU device was lost (${reason}). The lab now runs on ${describeChoice(next)}; trained models are kept.`,
+        });
+        // Jobs of the old lanes fail at their next step; new ones get paths on the new backend.
+        evaluation.dispose();
+        evaluation = createEvalHost(context);
+        attacks = createAttackHost(context);
+        return next;
+      });
+    }
+    return backend.then((c) => (c.backend === from ? null : c), (e: unknown) => {
+      post({ type: 'error', message: `${FILE}: no backend could replace ${from}: ${messageOf(e)}` });
+      return null;
+    });
+  };
+
+  function onDeviceLoss(on: BackendName, loss: DeviceLoss): void {
+    if (current?.backend !== on || lost.has(on)) return;
+    const reason = `${loss.reason}: ${loss.message}`;
+    // A running job stops at its next batch and continues from its checkpoint on the fallback.
+    training.interruptForDeviceLoss();
+    void fallbackFrom(on, reason);
+  }
+
+  // ---------------------------------------------------------------- models and data
   const context: HostContext = {
     post,
     model: (id) => {
@@ -113,8 +144,38 @@ export function createWorkerHost(post: (event: WorkerEvent) => void) {
     },
     ensureDevice: () => ensureBackend(),
   };
-  const evaluation = createEvalHost(context);
-  const attacks = createAttackHost(context);
+  let evaluation = createEvalHost(context);
+  let attacks = createAttackHost(context);
+
+  const training = createTrainHost({
+    post,
+    backend: () => ensureBackend(),
+    makePath,
+    confirmLoss: async (name, error) => {
+      if (name === 'cpu') return null;
+      if (!lost.has(name) && error !== undefined && !isDeviceLossError(error)) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([lossReported, new Promise<void>((resolve) => { timer = setTimeout(resolve, LOSS_REPORT_GRACE_MS); })]);
+        clearTimeout(timer);
+      }
+      return lost.get(name) ?? (isDeviceLossError(error) ? (error as string) : null);
+    },
+    fallbackFrom,
+    datasets: (config) => {
+      const train = datasets.get(`${config.dataset}/train`);
+      const test = datasets.get(`${config.dataset}/test`);
+      if (!train || !test) {
+        const missing = [!train && 'training', !test && 'test'].filter(Boolean).join(' and ');
+        throw new Error(`${FILE}: the ${config.dataset} ${missing} set has not been sent to the worker`);
+      }
+      return { train, test };
+    },
+    models,
+    newModelId: () => `m${++modelCount}`,
+    onEpochEnd: () => {
+      if (debug) epochTensors.push((options.memory ?? tensorMemory)().numTensors);
+    },
+  });
 
   const setData = (cmd: Extract<WorkerCommand, { type: 'setData' }>) => {
     const { dataset, split, images, labels, count } = cmd;
@@ -125,86 +186,10 @@ export function createWorkerHost(post: (event: WorkerEvent) => void) {
     post({ type: 'dataReady', dataset, split, count });
   };
 
-  const train = async (runToken: number, config: TrainConfig) => {
-    latestRunToken = Math.max(latestRunToken, runToken);
-    const previous = active;
-    if (previous) {
-      previous.run.stop(); // superseded: it notices its stale token and ends
-      await previous.finished;
-    }
-    if (runToken !== latestRunToken) return; // an even newer run arrived while we waited
-    const choice = await ensureBackend();
-    const trainSet = datasets.get(`${config.dataset}/train`);
-    const testSet = datasets.get(`${config.dataset}/test`);
-    if (!trainSet || !testSet) {
-      const missing = [!trainSet && 'training', !testSet && 'test'].filter(Boolean).join(' and ');
-      throw new Error(`${FILE}: the ${config.dataset} ${missing} set has not been sent to the worker`);
-    }
-    const problems = validateConfig(config, trainSet.count);
-    if (problems.length > 0) throw new Error(`${FILE}: invalid training configuration: ${problems.join('; ')}`);
-    const modelId = `m${++modelCount}`;
-    // Built here, as the engine would (its first fork of the seed's generator), so the page can
-    // show the wiring before the first epoch; the run then starts from exactly this network.
-    const initial = initNetwork(config, createRng(config.seed).fork());
-    const path = makePath(choice.backend);
-    const startedAt = now();
-    let lastProgressAt = -Infinity;
-    const isStale = () => runToken !== latestRunToken;
-    const run = createTrainingRun(config, path, trainSet, testSet, {
-      progressEvery: PROGRESS_EVERY_BATCHES,
-      onProgress: (p) => {
-        if (isStale()) return run.stop();
-        const t = now();
-        if (t - lastProgressAt < PROGRESS_MIN_INTERVAL_MS && p.batch < p.batchesPerEpoch) return;
-        lastProgressAt = t;
-        post({ type: 'progress', runToken, modelId, ...p });
-      },
-      onEpoch: (e) => {
-        if (isStale()) return run.stop();
-        post({ type: 'epoch', runToken, modelId, event: toReport(e) });
-      },
-    }, initial);
-    post({
-      type: 'trainStarted', runToken, modelId, config, path: pathKindFor(choice.backend, config.strategy),
-      initialTopology: topologyOf(initial),
-    });
-    const finished = (async () => {
-      try {
-        const result = await run.run();
-        if (result.history.length > 0) models.set(modelId, { id: modelId, config, state: result.state, history: result.history });
-        const last = result.history[result.history.length - 1];
-        post({
-          type: 'trainDone', runToken, modelId,
-          summary: {
-            modelId,
-            epochsCompleted: result.history.length,
-            finalAccuracy: last ? last.testAccuracy : null,
-            stoppedEarly: result.stoppedEarly,
-            seconds: (now() - startedAt) / 1000,
-            ...(result.error !== undefined ? { error: result.error } : {}),
-          },
-        });
-      } finally {
-        path.dispose();
-        if (active?.run === run) active = null;
-      }
-    })();
-    active = { runToken, modelId, run, finished };
-    await finished;
-  };
-
-  const control = (cmd: Extract<WorkerCommand, { type: 'pause' | 'resume' | 'stop' }>) => {
-    if (!active || active.runToken !== cmd.runToken) return; // a stale control for a run that is over
-    const { run, runToken, modelId } = active;
-    if (cmd.type === 'pause') {
-      run.pause();
-      if (run.status === 'paused') post({ type: 'paused', runToken, modelId });
-    } else if (cmd.type === 'resume') {
-      run.resume();
-      if (run.status === 'running') post({ type: 'resumed', runToken, modelId });
-    } else {
-      run.stop();
-    }
+  /** New ids never reuse a restored one ("m7" restored: the next model is m8). */
+  const reserveId = (id: string) => {
+    const n = /^m(\d+)$/.exec(id);
+    if (n) modelCount = Math.max(modelCount, Number(n[1]));
   };
 
   const loadModel = (cmd: Extract<WorkerCommand, { type: 'loadModel' }>) => {
@@ -225,11 +210,42 @@ export function createWorkerHost(post: (event: WorkerEvent) => void) {
     });
   };
 
+  const restoreModel = (cmd: Extract<WorkerCommand, { type: 'restoreModel' }>) => {
+    const { modelId, restore } = cmd;
+    if (typeof modelId !== 'string' || modelId === '') throw new Error(`${FILE}: a restored model needs an id`);
+    if (restore.kind === 'file') {
+      const parsed = parseModelFile(restore.text, restore.fileName);
+      if (!parsed.ok) throw new Error(`${FILE}: cannot restore ${modelId}: ${parsed.error}`);
+      const { config, state, history } = parsed.model;
+      models.set(modelId, { id: modelId, config, state, history, source: { fileName: restore.fileName, label: restore.label } });
+    } else {
+      const problems = checkpointProblems(restore.checkpoint);
+      if (problems.length > 0) throw new Error(`${FILE}: cannot restore ${modelId}: its checkpoint is unusable (${problems.join('; ')})`);
+      const { config, state, history } = restore.checkpoint;
+      models.set(modelId, { id: modelId, config, state, history });
+    }
+    reserveId(modelId);
+  };
+
   const exportModel = (cmd: Extract<WorkerCommand, { type: 'exportModel' }>) => {
     const model = models.get(cmd.modelId);
     if (!model) return post({ type: 'error', requestId: cmd.requestId, message: `${FILE}: cannot export "${cmd.modelId}": no such model in this worker` });
     const text = serializeModel(model);
     post({ type: 'modelExported', requestId: cmd.requestId, modelId: model.id, fileName: exportFileName(model.config), text });
+  };
+
+  // ---------------------------------------------------------------- debug hooks (a page opened with ?debug=1)
+  const debugCommand = (cmd: Extract<WorkerCommand, { type: 'debugLoseDevice' | 'debugMemory' | 'debugCrash' }>) => {
+    if (!debug) throw new Error(`${FILE}: "${cmd.type}" is a debug command; open the page with ?debug=1 to use it`);
+    if (cmd.type === 'debugMemory') {
+      const memory = (options.memory ?? tensorMemory)();
+      return post({ type: 'debugMemory', requestId: cmd.requestId, ...memory, epochTensors: epochTensors.slice() });
+    }
+    if (cmd.type === 'debugCrash') {
+      if (!options.crash) throw new Error(`${FILE}: this worker cannot crash on purpose`);
+      return options.crash('debugCrash: the page asked the worker to crash');
+    }
+    if (!(options.loseDevice ?? destroyWebGpuDevice)()) throw new Error(`${FILE}: debugLoseDevice: the worker runs on ${current?.backend ?? 'no backend yet'}, with no WebGPU device to lose`);
   };
 
   /** Handles one command; never throws (failures become error events). */
@@ -238,16 +254,20 @@ export function createWorkerHost(post: (event: WorkerEvent) => void) {
     try {
       switch (cmd.type) {
         case 'init':
+          debug = cmd.debug === true;
           await ensureBackend(cmd.preferBackend, cmd.runToken);
           return;
         case 'setData':
           return setData(cmd);
         case 'train':
-          return await train(cmd.runToken, cmd.config);
+          epochTensors = [];
+          return await training.start(cmd.runToken, cmd.config);
+        case 'resumeTraining':
+          return await training.resume(cmd.runToken, cmd.modelId);
         case 'pause':
         case 'resume':
         case 'stop':
-          return control(cmd);
+          return training.control(cmd.type, cmd.runToken);
         case 'predict':
           return await attacks.predict(cmd);
         case 'attack':
@@ -266,13 +286,20 @@ export function createWorkerHost(post: (event: WorkerEvent) => void) {
           return;
         case 'loadModel':
           return loadModel(cmd);
+        case 'restoreModel':
+          return restoreModel(cmd);
         case 'exportModel':
           return exportModel(cmd);
+        case 'debugLoseDevice':
+        case 'debugMemory':
+        case 'debugCrash':
+          return debugCommand(cmd);
         default:
           throw new Error(`${FILE}: unknown command ${JSON.stringify((cmd as { type?: unknown }).type)}`);
       }
     } catch (e) {
-      post({ type: 'error', runToken, message: messageOf(e) });
+      const requestId = 'requestId' in cmd ? cmd.requestId : undefined;
+      post({ type: 'error', runToken, ...(requestId !== undefined ? { requestId } : {}), message: messageOf(e) });
     }
   };
 
@@ -281,5 +308,7 @@ export function createWorkerHost(post: (event: WorkerEvent) => void) {
     /** The models trained so far (for panels that work on a trained model). */
     model: (id: string): TrainedModel | undefined => models.get(id),
     modelIds: (): string[] => [...models.keys()],
+    /** The backend in use (null before the first selection finished). */
+    backend: (): BackendName | null => current?.backend ?? null,
   };
 }

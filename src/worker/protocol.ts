@@ -1,7 +1,8 @@
 // The typed message protocol between the page (main thread) and the training worker: commands go in,
 // events come out, large arrays travel as transferables, and every job carries a run token.
 import type { PerturbationKind, PerturbationSetting, SweepPoint } from '../engine/robustness';
-import type { DatasetName, Strategy, TrainConfig } from '../engine/types';
+import type { EpochSummary } from '../engine/train';
+import type { DatasetName, NetworkState, Strategy, TrainConfig } from '../engine/types';
 
 export type BackendName = 'webgpu' | 'webgl' | 'cpu';
 export type PathKind = 'masked-dense' | 'sparse-cpu' | 'dense';
@@ -15,8 +16,26 @@ export interface AdapterInfo {
 
 // ---------------------------------------------------------------- commands (main → worker)
 
+/**
+ * A model as the page keeps it to survive a worker crash: the network after `epoch` completed
+ * epochs (optimizer moments included, so training can continue exactly) and its history so far.
+ */
+export interface ModelCheckpoint {
+  modelId: string;
+  config: TrainConfig;
+  epoch: number;
+  state: NetworkState;
+  history: EpochSummary[];
+}
+
+/** What a restarted worker is given back for one model: its checkpoint, or the file it was loaded from. */
+export type ModelRestore =
+  | { kind: 'checkpoint'; checkpoint: ModelCheckpoint }
+  | { kind: 'file'; text: string; fileName: string; label: string };
+
 export type WorkerCommand =
-  | { type: 'init'; runToken?: number; preferBackend?: BackendName }
+  /** `debug` (a page opened with ?debug=1) enables the debug commands below. */
+  | { type: 'init'; runToken?: number; preferBackend?: BackendName; debug?: boolean }
   | { type: 'setData'; dataset: DatasetName; split: Split; images: Uint8Array; labels: Uint8Array; count: number }
   | { type: 'train'; runToken: number; config: TrainConfig }
   | { type: 'pause' | 'resume' | 'stop'; runToken: number }
@@ -37,7 +56,17 @@ export type WorkerCommand =
   /** The smallest ε (search up to `maxEpsilon`, default 0.5) whose attack flips the prediction (or reaches `target`). */
   | { type: 'minimalEpsilon'; requestId: number; modelId: string; pixels: Float32Array; label: number; target?: number; kind: 'fgsm' | 'pgd'; maxEpsilon?: number; setting?: PerturbationSetting; seed: number }
   /** A model's file text (the same format as public/models), for a download. */
-  | { type: 'exportModel'; requestId: number; modelId: string };
+  | { type: 'exportModel'; requestId: number; modelId: string }
+  /** Puts a model back under its id (a restarted worker gets every model the page knew). */
+  | { type: 'restoreModel'; modelId: string; restore: ModelRestore }
+  /** Trains a held model (a restored checkpoint) on through its remaining epochs. */
+  | { type: 'resumeTraining'; runToken: number; modelId: string }
+  /** Debug only: destroy the WebGPU device, as a driver reset would. */
+  | { type: 'debugLoseDevice' }
+  /** Debug only: the worker's tensor count now and at each epoch end of the latest run. */
+  | { type: 'debugMemory'; requestId: number }
+  /** Debug only: end the worker with an uncaught error, as a crash would. */
+  | { type: 'debugCrash' };
 
 // ---------------------------------------------------------------- events (worker → main)
 
@@ -164,6 +193,21 @@ export type WorkerEvent =
     }
   | { type: 'minimalEpsilonResult'; requestId: number; modelId: string; epsilon: number | null; maxEpsilon: number }
   | { type: 'modelExported'; requestId: number; modelId: string; fileName: string; text: string }
+  /** The state a run can continue from (every epoch for sparse models, every few for large dense ones, and at the end). */
+  | { type: 'checkpoint'; runToken: number; checkpoint: ModelCheckpoint }
+  /** A run continues from a checkpoint: on a fallback backend after a lost GPU, or in a restarted worker. */
+  | { type: 'trainResumed'; runToken: number; modelId: string; config: TrainConfig; fromEpoch: number; path: PathKind; reason: 'device-lost' | 'restart' }
+  /** The GPU under `lost` went away; the worker now runs on `backend` (a `ready` event follows). */
+  | { type: 'backendLost'; lost: BackendName; backend: BackendName; path: PathKind; message: string }
+  | { type: 'debugMemory'; requestId: number; backend: string; numTensors: number; numBytes: number; epochTensors: number[] }
+  /** Sent by the page's supervisor (not the worker) after it replaced a crashed worker. */
+  | {
+      type: 'workerRestarted';
+      restarts: number;
+      maxRestarts: number;
+      /** The models given back to the new worker, with the epoch each was restored at. */
+      models: Array<{ modelId: string; epoch: number; epochs: number; fromFile: boolean }>;
+    }
   | { type: 'stale'; requestId: number }
   | {
       type: 'error';
@@ -218,7 +262,8 @@ export function transferablesOf(message: unknown): ArrayBuffer[] {
 const EVENT_TYPES: ReadonlySet<string> = new Set<WorkerEventType>([
   'ready', 'dataReady', 'trainStarted', 'progress', 'paused', 'resumed', 'epoch', 'trainDone',
   'prediction', 'stale', 'error', 'modelLoaded', 'evaluation', 'sweepProgress', 'sweepResult', 'samplesResult',
-  'attackResult', 'minimalEpsilonResult', 'modelExported',
+  'attackResult', 'minimalEpsilonResult', 'modelExported', 'checkpoint', 'trainResumed', 'backendLost', 'debugMemory',
+  'workerRestarted',
 ]);
 
 /** Guards the main thread against anything that is not one of our events (e.g. a library's message). */
@@ -300,6 +345,16 @@ export function describeEvent(event: WorkerEvent): string {
       return `minimalEpsilonResult: request ${event.requestId}, model ${event.modelId}, ε ${event.epsilon ?? 'none'}`;
     case 'modelExported':
       return `modelExported: request ${event.requestId}, model ${event.modelId} as ${event.fileName}`;
+    case 'checkpoint':
+      return `checkpoint: run ${event.runToken}, model ${event.checkpoint.modelId}, epoch ${event.checkpoint.epoch}`;
+    case 'trainResumed':
+      return `trainResumed: run ${event.runToken}, model ${event.modelId} from epoch ${event.fromEpoch} (${event.reason})`;
+    case 'backendLost':
+      return `backendLost: ${event.lost} → ${event.backend}`;
+    case 'debugMemory':
+      return `debugMemory: request ${event.requestId}, ${event.numTensors} tensors`;
+    case 'workerRestarted':
+      return `workerRestarted: restart ${event.restarts} of ${event.maxRestarts}, ${event.models.length} models restored`;
     case 'error':
       return `error${event.runToken !== undefined ? ` (run ${event.runToken})` : ''}: ${event.message}`;
   }

@@ -9,7 +9,14 @@ function post(event: WorkerEvent): void {
   scope.postMessage(event, transferablesOf(event));
 }
 
-const host = createWorkerHost(post);
+const host = createWorkerHost(post, {
+  // Thrown outside every handler, so it reaches the page as the worker's error event: a real crash.
+  crash: (message) => {
+    setTimeout(() => {
+      throw new Error(message);
+    }, 0);
+  },
+});
 
 scope.onmessage = (ev: MessageEvent<WorkerCommand>) => {
   void host.handle(ev.data);

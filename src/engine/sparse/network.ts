@@ -1,27 +1,35 @@
-// The sparse CPU path's network: a state plus per-link endpoints and gradient buffers, and the
-// forward/backward passes over a preallocated workspace (one per batch size, so steps never allocate).
+// The sparse CPU path's network: a state plus its link index and gradient buffers, and the forward and
+// backward passes over a preallocated workspace (one per batch size, so steps never allocate).
 import { IMAGE_SIZE, NUM_CLASSES } from '../constants';
 import { cloneNetwork } from '../init';
 import type { NetworkState } from '../types';
-import {
-  biasGradient, denseBackward, dot, denseForward, reluBackwardInPlace, reluInPlace,
-  softmaxCrossEntropyBackward, sparseBackward, sparseForward,
-} from './kernels';
+import { biasGradient, softmaxCrossEntropyBackward } from './kernels';
+import { buildLinkIndex, type LinkIndex, markLiveRows } from './linkIndex';
+import { denseGradientMagnitude, type GradientScratch, linkBackward, linkForward } from './linkKernels';
+import { createRowOps, type RowOps, type RowOpsOptions } from './rowOps';
 
 export interface PreparedNet {
   state: NetworkState;
-  /** Per layer: input and output neuron of each link (null for dense layers). */
-  linkIn: Array<Int32Array | null>;
-  linkOut: Array<Int32Array | null>;
+  /**
+   * Per layer, its links indexed by input and by output. A dense layer is indexed as a layer
+   * holding every link: its row-major weights are then exactly in link order.
+   */
+  index: LinkIndex[];
   dW: Float32Array[];
   dB: Float32Array[];
 }
 
-/** Copies `state` and derives the link endpoints the kernels index by. */
+/** Every link id of an nIn×nOut layer, in order (the index of a dense layer). */
+function allLinks(nIn: number, nOut: number): Int32Array {
+  const ids = new Int32Array(nIn * nOut);
+  for (let k = 0; k < ids.length; k++) ids[k] = k;
+  return ids;
+}
+
+/** Copies `state` and indexes its links for the kernels. */
 export function prepareNet(source: NetworkState): PreparedNet {
   const state = cloneNetwork(source);
-  const linkIn: Array<Int32Array | null> = [];
-  const linkOut: Array<Int32Array | null> = [];
+  const index: LinkIndex[] = [];
   state.layers.forEach((layer, l) => {
     const { nIn, nOut, links, weights, bias } = layer;
     const m = state.moments[l];
@@ -30,47 +38,58 @@ export function prepareNet(source: NetworkState): PreparedNet {
       throw new Error(`sparse/network.ts: layer ${l} (${nIn}→${nOut}) has arrays of inconsistent lengths`);
     }
     if (l > 0 && state.layers[l - 1].nOut !== nIn) throw new Error(`sparse/network.ts: layer ${l} takes ${nIn} inputs but layer ${l - 1} has ${state.layers[l - 1].nOut} outputs`);
-    if (links === null) {
-      linkIn.push(null);
-      linkOut.push(null);
-      return;
-    }
-    const from = new Int32Array(links.length);
-    const to = new Int32Array(links.length);
-    for (let k = 0; k < links.length; k++) {
-      const id = links[k];
-      if (id < 0 || id >= nIn * nOut || (k > 0 && links[k - 1] >= id)) throw new Error(`sparse/network.ts: layer ${l} links must be sorted, unique ids in [0, ${nIn * nOut})`);
-      from[k] = Math.floor(id / nOut);
-      to[k] = id - from[k] * nOut;
-    }
-    linkIn.push(from);
-    linkOut.push(to);
+    index.push(buildLinkIndex(links ?? allLinks(nIn, nOut), nIn, nOut, `sparse/network.ts: layer ${l}`));
   });
   if (state.layers[0]?.nIn !== IMAGE_SIZE || state.layers[state.layers.length - 1]?.nOut !== NUM_CLASSES) {
     throw new Error(`sparse/network.ts: the network must map ${IMAGE_SIZE} pixels to ${NUM_CLASSES} classes`);
   }
   return {
     state,
-    linkIn,
-    linkOut,
+    index,
     dW: state.layers.map((l) => new Float32Array(l.weights.length)),
     dB: state.layers.map((l) => new Float32Array(l.nOut)),
   };
 }
 
-/** Buffers for one batch size: activations (acts[0] = pixels, last = logits) and their gradients. */
+/**
+ * Buffers for one batch size: activations (acts[0] = pixels, last = logits), their gradients, and
+ * per activation which rows are nonzero for some sample of the batch (the kernels skip the others).
+ * acts and grads are views of one heap, where the row kernels (`ops`) address them by offset.
+ */
 export interface Workspace {
   batch: number;
+  ops: RowOps;
   acts: Float32Array[];
   grads: Float32Array[];
+  /** Heap offsets of acts[l] and grads[l]. */
+  actAt: number[];
+  gradAt: number[];
+  liveActs: Uint8Array[];
+  liveGrads: Uint8Array[];
+  /** The dense-gradient heap (RigL), made on first use with the same kind of kernels. */
+  gradient: GradientScratch;
 }
 
-export function createWorkspace(net: PreparedNet, batch: number): Workspace {
+export function createWorkspace(net: PreparedNet, batch: number, options: RowOpsOptions = {}): Workspace {
   const widths = [net.state.layers[0].nIn, ...net.state.layers.map((l) => l.nOut)];
+  // Each array starts on a 16-byte boundary (4 floats), which SIMD loads prefer.
+  const sizes = widths.map((w) => Math.ceil((w * batch) / 4) * 4);
+  const actAt: number[] = [];
+  const gradAt: number[] = [];
+  let next = 0;
+  for (const size of sizes) { actAt.push(next); next += size; }
+  for (const size of sizes) { gradAt.push(next); next += size; }
+  const ops = createRowOps(next, options);
   return {
     batch,
-    acts: widths.map((w) => new Float32Array(w * batch)),
-    grads: widths.map((w) => new Float32Array(w * batch)),
+    ops,
+    acts: widths.map((w, l) => ops.heap.subarray(actAt[l], actAt[l] + w * batch)),
+    grads: widths.map((w, l) => ops.heap.subarray(gradAt[l], gradAt[l] + w * batch)),
+    actAt,
+    gradAt,
+    liveActs: widths.map((w) => new Uint8Array(w)),
+    liveGrads: widths.map((w) => new Uint8Array(w)),
+    gradient: { options: { simd: ops.kind === 'wasm-simd' } },
   };
 }
 
@@ -101,13 +120,9 @@ export function forward(net: PreparedNet, ws: Workspace): void {
   const layers = net.state.layers;
   for (let l = 0; l < layers.length; l++) {
     const layer = layers[l];
-    const x = ws.acts[l];
-    const out = ws.acts[l + 1];
-    const from = net.linkIn[l];
-    const to = net.linkOut[l];
-    if (from !== null && to !== null) sparseForward(from, to, layer.weights, layer.bias, x, out, B);
-    else denseForward(layer.weights, layer.bias, layer.nIn, layer.nOut, x, out, B);
-    if (l < layers.length - 1) reluInPlace(out, layer.nOut * B);
+    markLiveRows(ws.acts[l], layer.nIn, B, ws.liveActs[l]);
+    linkForward(net.index[l], layer.weights, layer.bias, ws.ops, ws.actAt[l], ws.actAt[l + 1], B, ws.liveActs[l]);
+    if (l < layers.length - 1) ws.ops.relu(ws.actAt[l + 1], layer.nOut * B);
   }
 }
 
@@ -129,20 +144,16 @@ export function lossAndGradients(
   const loss = softmaxCrossEntropyBackward(ws.acts[last + 1], labels, labelIndex, labelOffset, ws.grads[last + 1], layers[last].nOut, B);
   for (let l = last; l >= downTo; l--) {
     const layer = layers[l];
-    const x = ws.acts[l];
     const dy = ws.grads[l + 1];
     const dx = l > 0 || inputGradient ? ws.grads[l] : null;
-    const from = net.linkIn[l];
-    const to = net.linkOut[l];
     biasGradient(dy, net.dB[l], B);
-    if (from !== null && to !== null) {
-      if (dx !== null) dx.fill(0);
-      sparseBackward(from, to, layer.weights, x, dy, net.dW[l], dx, B);
-    } else {
-      denseBackward(layer.weights, layer.nIn, layer.nOut, x, dy, net.dW[l], dx, B);
-    }
+    markLiveRows(dy, layer.nOut, B, ws.liveGrads[l + 1]);
+    if (dx !== null) dx.fill(0);
+    // Dead input rows may be skipped except for the pixels' own gradient (not masked by a ReLU).
+    const liveIn = l > 0 || !inputGradient ? ws.liveActs[l] : null;
+    linkBackward(net.index[l], layer.weights, ws.ops, ws.actAt[l], ws.gradAt[l + 1], net.dW[l], dx === null ? null : ws.gradAt[l], B, liveIn, ws.liveGrads[l + 1]);
     // The pixels are not a ReLU output: their gradient passes unmasked.
-    if (dx !== null && l > 0) reluBackwardInPlace(dx, x, layer.nIn * B);
+    if (dx !== null && l > 0) ws.ops.reluMask(ws.gradAt[l], ws.actAt[l], layer.nIn * B);
   }
   return loss;
 }
@@ -155,16 +166,5 @@ export function denseGradientOf(net: PreparedNet, ws: Workspace, l: number, labe
   // Backpropagate through the layers above l only: then ws.grads[l + 1] = ∂loss/∂(layer l's pre-activations).
   lossAndGradients(net, ws, labels, labelIndex, 0, l + 1);
   const { nIn, nOut } = net.state.layers[l];
-  const B = ws.batch;
-  const x = ws.acts[l];
-  const dy = ws.grads[l + 1];
-  const g = new Float32Array(nIn * nOut);
-  for (let i = 0; i < nIn; i++) {
-    const xi = i * B;
-    for (let j = 0; j < nOut; j++) {
-      const yj = j * B;
-      g[i * nOut + j] = Math.abs(dot(x, xi, dy, yj, B));
-    }
-  }
-  return g;
+  return denseGradientMagnitude(ws.acts[l], ws.grads[l + 1], nIn, nOut, ws.batch, ws.gradient);
 }

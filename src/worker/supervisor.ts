@@ -1,0 +1,148 @@
+// Keeps the lab alive when its training worker crashes: the page's client wraps one worker at a
+// time, keeps each model's latest checkpoint (or the file it was loaded from), and after a crash
+// starts a new worker, gives it the backend request and every model back, and tells the stores
+// (`workerRestarted`), which send the data again and continue an interrupted run.
+import { copyCheckpoint } from './checkpoint';
+import type { LabClient, WorkerListener } from './client';
+import { nextRequestId, type ModelRestore, type WorkerCommand, type WorkerEvent } from './protocol';
+
+/** After this many restarts the lab stops trying (a crash loop): the page asks for a reload. */
+export const MAX_WORKER_RESTARTS = 3;
+
+export interface SupervisorOptions {
+  /** Starts a fresh worker and its client (createLabClient around the module worker; a fake in tests). */
+  spawn(): LabClient;
+  maxRestarts?: number;
+  /** Sent along with `init`: enables the worker's debug commands (a page opened with ?debug=1). */
+  debug?: boolean;
+}
+
+export type DebugMemory = Extract<WorkerEvent, { type: 'debugMemory' }>;
+
+export interface SupervisedClient extends LabClient {
+  /** How many times the worker was replaced. */
+  restarts(): number;
+  /** The models a new worker would be given back, by id. */
+  keptModels(): string[];
+  /** Debug hooks; the worker refuses them unless `debug` was set. */
+  debugLoseDevice(): void;
+  debugCrash(): void;
+  debugMemory(): Promise<DebugMemory>;
+}
+
+type Kept = { restore: ModelRestore; epoch: number; epochs: number };
+
+export function createSupervisedClient(options: SupervisorOptions): SupervisedClient {
+  const maxRestarts = options.maxRestarts ?? MAX_WORKER_RESTARTS;
+  const listeners = new Set<WorkerListener>();
+  /** Each model's latest checkpoint or source file, by model id. */
+  const kept = new Map<string, Kept>();
+  /** Model files on their way into the worker, by request id (kept once the worker accepts them). */
+  const loading = new Map<number, { text: string; fileName: string; label: string }>();
+  const memoryQueries = new Map<number, { resolve(m: DebugMemory): void; reject(e: Error): void }>();
+  let lastInit: Extract<WorkerCommand, { type: 'init' }> | null = null;
+  let restarts = 0;
+  let terminated = false;
+  let inner: LabClient;
+
+  const emit = (event: WorkerEvent) => {
+    for (const listener of [...listeners]) listener(event);
+  };
+
+  const remember = (event: WorkerEvent) => {
+    if (event.type === 'checkpoint') {
+      const c = event.checkpoint;
+      kept.set(c.modelId, { restore: { kind: 'checkpoint', checkpoint: c }, epoch: c.epoch, epochs: c.config.epochs });
+    } else if (event.type === 'modelLoaded') {
+      const file = loading.get(event.requestId);
+      loading.delete(event.requestId);
+      if (file) kept.set(event.model.modelId, { restore: { kind: 'file', ...file, label: event.model.label }, epoch: event.model.config.epochs, epochs: event.model.config.epochs });
+    } else if (event.type === 'error' && event.requestId !== undefined) {
+      loading.delete(event.requestId);
+      memoryQueries.get(event.requestId)?.reject(new Error(event.message));
+      memoryQueries.delete(event.requestId);
+    } else if (event.type === 'debugMemory') {
+      memoryQueries.get(event.requestId)?.resolve(event);
+      memoryQueries.delete(event.requestId);
+    }
+  };
+
+  const onEvent = (event: WorkerEvent) => {
+    if (event.type === 'error' && event.fatal) return crashed(event);
+    remember(event);
+    emit(event);
+  };
+
+  const start = () => {
+    inner = options.spawn();
+    inner.subscribe(onEvent);
+  };
+
+  /** Gives a new worker what the old one had: the backend request and every model (as copies). */
+  const restore = () => {
+    if (lastInit) inner.send({ ...lastInit });
+    for (const [modelId, k] of kept) {
+      const restoreCopy: ModelRestore = k.restore.kind === 'checkpoint' ? { kind: 'checkpoint', checkpoint: copyCheckpoint(k.restore.checkpoint) } : { ...k.restore };
+      inner.send({ type: 'restoreModel', modelId, restore: restoreCopy });
+    }
+  };
+
+  const crashed = (event: Extract<WorkerEvent, { type: 'error' }>) => {
+    loading.clear();
+    for (const query of memoryQueries.values()) query.reject(new Error(event.message));
+    memoryQueries.clear();
+    if (terminated || restarts >= maxRestarts) {
+      emit(restarts >= maxRestarts ? { ...event, message: `${event.message}; it crashed ${restarts + 1} times, so it is not restarted again: reload the page` } : event);
+      return;
+    }
+    restarts++;
+    inner.terminate();
+    try {
+      start();
+    } catch (e) {
+      emit({ ...event, message: `${event.message}; a new worker could not be started (${e instanceof Error ? e.message : String(e)}): reload the page` });
+      return;
+    }
+    // The new worker gets its models before anything the stores send in answer to the crash.
+    restore();
+    emit(event);
+    emit({
+      type: 'workerRestarted', restarts, maxRestarts,
+      models: [...kept].map(([modelId, k]) => ({ modelId, epoch: k.epoch, epochs: k.epochs, fromFile: k.restore.kind === 'file' })),
+    });
+  };
+
+  start();
+
+  const send = (command: WorkerCommand) => {
+    if (command.type === 'init') {
+      lastInit = options.debug ? { ...command, debug: true } : command;
+      inner.send({ ...lastInit });
+      return;
+    }
+    if (command.type === 'loadModel') loading.set(command.requestId, { text: command.text, fileName: command.fileName, label: command.label ?? '' });
+    inner.send(command);
+  };
+
+  return {
+    send,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    terminate() {
+      terminated = true;
+      inner.terminate();
+      listeners.clear();
+    },
+    restarts: () => restarts,
+    keptModels: () => [...kept.keys()],
+    debugLoseDevice: () => send({ type: 'debugLoseDevice' }),
+    debugCrash: () => send({ type: 'debugCrash' }),
+    debugMemory: () => new Promise<DebugMemory>((resolve, reject) => {
+      const requestId = nextRequestId();
+      memoryQueries.set(requestId, { resolve, reject });
+      send({ type: 'debugMemory', requestId });
+    }),
+  };
+}
