@@ -95,68 +95,54 @@ export function growByGradient(gradient: Float32Array): GrowRule {
     const total = layer.nIn * layer.nOut;
     if (gradient.length !== total) throw new RangeError(`rewire.ts: gradient has ${gradient.length} entries, the layer has ${total} possible links`);
     if (count > total - links.length) throw new RangeError(`rewire.ts: cannot grow ${count} links, only ${total - links.length} are absent`);
-    const heap = new TopK(count);
-    let next = 0; // walks the sorted active links alongside the candidate ids
-    for (let id = 0; id < total; id++) {
-      if (next < links.length && links[next] === id) { next++; continue; }
-      const g = Math.abs(gradient[id]);
-      heap.offer(Number.isNaN(g) ? -Infinity : g, id);
-    }
-    return heap.ids().sort();
+    return topAbsentByMagnitude(gradient, links, count);
   };
 }
 
-/** Keeps the `k` best (score, id) pairs seen: higher score wins, then lower id. A min-heap of the worst kept. */
-class TopK {
-  private readonly scores: Float64Array;
-  private readonly idList: Int32Array;
-  private size = 0;
-  constructor(private readonly k: number) {
-    this.scores = new Float64Array(k);
-    this.idList = new Int32Array(k);
+/** Buckets of |g| by the top 12 bits of its float32 pattern (monotonic in |g| for finite values). */
+const BUCKET_SHIFT = 19;
+const BUCKETS = 1 << (31 - BUCKET_SHIFT);
+const ABS_MASK = 0x7fffffff;
+const INFINITY_BITS = 0x7f800000;
+
+/**
+ * The `count` absent ids with the largest |gradient| (ties: lower id first; NaN ranks below every
+ * number), sorted ascending. Two linear passes instead of a heap over ~1M candidates: a histogram
+ * of |g| by float bits finds the bucket holding the k-th largest, then only that bucket is sorted.
+ */
+function topAbsentByMagnitude(gradient: Float32Array, links: Int32Array, count: number): Int32Array {
+  if (count === 0) return new Int32Array(0);
+  const bits = new Uint32Array(gradient.buffer, gradient.byteOffset, gradient.length);
+  const total = gradient.length;
+  const histogram = new Int32Array(BUCKETS);
+  for (let id = 0, next = 0; id < total; id++) {
+    if (next < links.length && links[next] === id) { next++; continue; }
+    const a = bits[id] & ABS_MASK;
+    if (a <= INFINITY_BITS) histogram[a >>> BUCKET_SHIFT]++;
   }
-  private worse(a: number, b: number): boolean {
-    const sa = this.scores[a];
-    const sb = this.scores[b];
-    return sa < sb || (sa === sb && this.idList[a] > this.idList[b]);
+  // The bucket where the running count from the top reaches `count` (-1: numbers run out, NaNs fill up).
+  let cut = BUCKETS - 1;
+  let above = 0;
+  while (cut >= 0 && above + histogram[cut] < count) above += histogram[cut--];
+  const out = new Int32Array(count);
+  let n = 0;
+  const tied: number[] = [];
+  const nans: number[] = [];
+  for (let id = 0, next = 0; id < total; id++) {
+    if (next < links.length && links[next] === id) { next++; continue; }
+    const a = bits[id] & ABS_MASK;
+    if (a > INFINITY_BITS) { if (cut < 0 && nans.length < count - above) nans.push(id); continue; }
+    const b = a >>> BUCKET_SHIFT;
+    if (b > cut) out[n++] = id;
+    else if (b === cut) tied.push(id);
   }
-  private swap(a: number, b: number): void {
-    const s = this.scores[a]; this.scores[a] = this.scores[b]; this.scores[b] = s;
-    const i = this.idList[a]; this.idList[a] = this.idList[b]; this.idList[b] = i;
+  if (cut >= 0) {
+    tied.sort((x, y) => Math.abs(gradient[y]) - Math.abs(gradient[x]) || x - y);
+    for (let i = 0; n < count; i++) out[n++] = tied[i];
+  } else {
+    for (let i = 0; n < count && i < nans.length; i++) out[n++] = nans[i];
   }
-  /** Ids must be offered in ascending order, so an equal score never displaces a kept one. */
-  offer(score: number, id: number): void {
-    if (this.k === 0) return;
-    if (this.size < this.k) {
-      let c = this.size++;
-      this.scores[c] = score;
-      this.idList[c] = id;
-      while (c > 0) {
-        const p = (c - 1) >> 1;
-        if (!this.worse(c, p)) break;
-        this.swap(c, p);
-        c = p;
-      }
-      return;
-    }
-    if (!(score > this.scores[0])) return;
-    this.scores[0] = score;
-    this.idList[0] = id;
-    let p = 0;
-    for (;;) {
-      const l = 2 * p + 1;
-      const r = l + 1;
-      let m = p;
-      if (l < this.size && this.worse(l, m)) m = l;
-      if (r < this.size && this.worse(r, m)) m = r;
-      if (m === p) break;
-      this.swap(p, m);
-      p = m;
-    }
-  }
-  ids(): Int32Array {
-    return this.idList.slice(0, this.size);
-  }
+  return out.sort();
 }
 
 function absentIds(links: Int32Array, total: number): Int32Array {

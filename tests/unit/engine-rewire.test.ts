@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { initNetwork, initSparseLayer, zeroMoments } from '../../src/engine/init';
 import {
+  growByGradient,
   createZetaSchedule, densityFromEpsilon, rewireLayer, rewireNetwork, zetaAt,
 } from '../../src/engine/rewire';
 import { createRng } from '../../src/engine/rng';
@@ -179,6 +180,40 @@ describe('rewireLayer (RigL: gradient growth)', () => {
       expect(Array.from(layer.links!)).toEqual(ref.links);
       expect(Array.from(layer.weights)).toEqual(f32(ref.weights));
       expect(Array.from(moments.mW)).toEqual(f32(ref.mW));
+    }
+  });
+});
+
+describe('growByGradient selection', () => {
+  // The reference with NaN ranked below every number, as the fast selection documents.
+  const reference = (links: Int32Array, gradient: Float32Array, count: number) => {
+    const active = new Set(links);
+    const score = (id: number) => (Number.isNaN(gradient[id]) ? -Infinity : Math.abs(gradient[id]));
+    const absent = Array.from({ length: gradient.length }, (_, id) => id).filter((id) => !active.has(id));
+    return absent.sort((a, b) => score(b) - score(a) || a - b).slice(0, count).sort((a, b) => a - b);
+  };
+  const layerWith = (nIn: number, nOut: number, links: number[]): LayerState => ({
+    nIn, nOut, links: Int32Array.from(links), weights: new Float32Array(links.length), bias: new Float32Array(nOut),
+  });
+
+  it('matches the reference on mostly-zero gradients, close values in one bucket, negatives and NaNs', () => {
+    const rng = createRng(21);
+    const nIn = 40;
+    const nOut = 25;
+    const links = Array.from(new Set(Array.from({ length: 60 }, () => rng.int(nIn * nOut)))).sort((a, b) => a - b);
+    const layer = layerWith(nIn, nOut, links);
+    const cases: Array<(k: number) => number> = [
+      (k) => (k % 13 === 0 ? rng.normal() : 0),         // most candidates tie at 0
+      () => 1 + rng.next() * 1e-4,                        // all in one float-bits bucket
+      () => -Math.abs(rng.normal()),                      // magnitudes of negative gradients
+      (k) => (k % 5 === 0 ? Number.NaN : rng.normal()),   // NaNs rank last
+      (k) => (k % 2 === 0 ? Number.NaN : 0),              // more growth than numbers: NaNs fill up by id
+    ];
+    for (const fill of cases) {
+      const gradient = Float32Array.from({ length: nIn * nOut }, (_, k) => fill(k));
+      for (const count of [1, 17, 300, nIn * nOut - links.length]) {
+        expect(Array.from(growByGradient(gradient)(layer, count, rng))).toEqual(reference(layer.links!, gradient, count));
+      }
     }
   });
 });
