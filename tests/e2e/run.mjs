@@ -117,6 +117,13 @@ async function runTest(context, test) {
     problems.push(text);
     failNow(new Error(text));
   };
+  // Hermetic by default: the shipped pretrained models (15 MB dense ones among them) would load and be
+  // evaluated in every test; a test that wants them says `pretrained: true` (or routes its own models/).
+  if (!test.pretrained) {
+    await page.route('**/models/index.json', (route) => route.fulfill({
+      status: 200, contentType: 'application/json', body: JSON.stringify({ format: 'rewire-lab-model-index', version: 1, models: [] }),
+    }));
+  }
   page.on('console', (msg) => { if (msg.type() === 'error') problem(`console error: ${msg.text()}`); });
   page.on('pageerror', (err) => problem(`page error: ${err.message}`));
   page.on('worker', (worker) => {

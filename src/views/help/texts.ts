@@ -54,11 +54,13 @@ export const PANEL_HELP: Readonly<Record<string, PanelHelpText>> = {
     tryThis: 'Draw a 7, then add a small crossbar or a smudge and watch which network changes its mind first.',
   },
   experiment: {
-    what: 'Whole experiments in one go: several networks trained with the same settings except one (the strategy, the '
-      + 'weight decay, the density…), then measured side by side, repeated over seeds.',
+    what: 'The paper\'s central experiment in one place: an adaptive (SET) and a static sparse network trained with the '
+      + 'same seed and data, first with weight decay and then without, then damaged side by side (the random damage '
+      + 'repeated several times to show its spread).',
     why: 'One run can be lucky. Science needs comparisons where only one thing changes and repeats that show the spread; '
       + 'this is how the paper\'s claims were tested, and how you can check them yourself.',
-    tryThis: 'Compare SET with and without weight decay over three seeds and look at the spread of the robustness curves.',
+    tryThis: 'Run with weight decay, then without: watch SET\'s pixel map concentrate on the digits only in the first run, '
+      + 'and compare the link-removal curves.',
   },
 };
 
