@@ -1,12 +1,12 @@
 // The Models section: load a model file into the lab (it joins the list like a trained model) and
 // export any model as a file. A refused file leaves the list as it was and says why.
-import { useId, useState, type ChangeEvent } from 'react';
+import { useId, useState } from 'react';
 import { DATASETS } from '../../data/registry';
-import { MAX_MODEL_FILE_BYTES } from '../../engine/modelFile';
 import { isEvaluable, type ModelEntry } from '../../state/models';
 import { modelColor } from '../config';
 import { useLab, useModels } from '../LabContext';
 import { downloadText } from './download';
+import { useModelFileInput } from './modelFileInput';
 import './models.css';
 
 function percent(value: number | null): string {
@@ -56,19 +56,7 @@ export function ModelFiles() {
   const loadError = useModels((s) => s.loadError);
   const inputId = useId();
 
-  const onFile = async (event: ChangeEvent<HTMLInputElement>) => {
-    const input = event.currentTarget;
-    const file = input.files?.[0];
-    input.value = ''; // the same file may be chosen again after a fix
-    if (!file) return;
-    if (file.size > MAX_MODEL_FILE_BYTES) {
-      // Refused before reading: parsing a huge file would stall the page for nothing.
-      const mb = (n: number) => (n / 1048576).toFixed(1);
-      models.getState().reportLoadError(`${file.name}: the file is ${mb(file.size)} MB, over the ${mb(MAX_MODEL_FILE_BYTES)} MB limit for model files`);
-      return;
-    }
-    await models.getState().loadModelFile(await file.text(), file.name);
-  };
+  const onFile = useModelFileInput();
 
   return (
     <section className="panel model-files" aria-labelledby="model-files-title" data-testid="model-files">

@@ -1,0 +1,21 @@
+// The one handler behind every "Load model file…" input: refuses oversized files before reading them
+// (parsing a huge file would stall the page for nothing), then hands the text to the models store.
+import { useCallback, type ChangeEvent } from 'react';
+import { MAX_MODEL_FILE_BYTES } from '../../engine/modelFile';
+import { useLab } from '../LabContext';
+
+export function useModelFileInput(): (event: ChangeEvent<HTMLInputElement>) => Promise<void> {
+  const { models } = useLab();
+  return useCallback(async (event: ChangeEvent<HTMLInputElement>) => {
+    const input = event.currentTarget;
+    const file = input.files?.[0];
+    input.value = ''; // the same file may be chosen again after a fix
+    if (!file) return;
+    if (file.size > MAX_MODEL_FILE_BYTES) {
+      const mb = (n: number) => (n / 1048576).toFixed(1);
+      models.getState().reportLoadError(`${file.name}: the file is ${mb(file.size)} MB, over the ${mb(MAX_MODEL_FILE_BYTES)} MB limit for model files`);
+      return;
+    }
+    await models.getState().loadModelFile(await file.text(), file.name);
+  }, [models]);
+}
