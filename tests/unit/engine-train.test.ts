@@ -1,30 +1,14 @@
 // The training loop on the sparse CPU path with tiny networks and synthetic data: exact
 // reproducibility from the seed, epoch events, batching, pause/resume/stop and divergence.
 import { describe, expect, it } from 'vitest';
-import { IMAGE_SIZE, NUM_CLASSES } from '../../src/engine/constants';
-import { createRng } from '../../src/engine/rng';
 import { createSparseCpuPath } from '../../src/engine/sparseCpu';
 import { diffLinks, linkCount } from '../../src/engine/topology';
 import { createTrainingRun } from '../../src/engine/train';
 import type { EpochEvent, ProgressEvent } from '../../src/engine/train';
 import { DEFAULT_CONFIG } from '../../src/engine/types';
-import type { ComputePath, DataArrays, NetworkState, TrainConfig } from '../../src/engine/types';
+import type { ComputePath, NetworkState, TrainConfig } from '../../src/engine/types';
+import { syntheticData } from './fixtures/syntheticDigits';
 
-/** Learnable synthetic digits: each class lights its own band of pixels, plus noise. */
-function syntheticData(count: number, seed: number): DataArrays {
-  const rng = createRng(seed);
-  const images = new Uint8Array(count * IMAGE_SIZE);
-  const labels = new Uint8Array(count);
-  for (let s = 0; s < count; s++) {
-    const y = rng.int(NUM_CLASSES);
-    labels[s] = y;
-    for (let i = 0; i < IMAGE_SIZE; i++) {
-      const inBand = Math.floor(i / 78) === y;
-      images[s * IMAGE_SIZE + i] = inBand ? 128 + rng.int(128) : rng.next() < 0.05 ? rng.int(256) : 0;
-    }
-  }
-  return { images, labels, count };
-}
 
 const TRAIN = syntheticData(700, 1);
 const TEST = syntheticData(300, 2);

@@ -1,28 +1,14 @@
 // Shared pieces of the reliability tests: learnable synthetic data, a tiny configuration, a compute
 // path that loses its "GPU" at a chosen step, and an in-process worker (the real host behind the
 // WorkerLike interface, messages structured-cloned with their transfer lists, crashable on demand).
-import { IMAGE_SIZE, NUM_CLASSES } from '../../src/engine/constants';
-import { createRng } from '../../src/engine/rng';
 import { DEFAULT_CONFIG, type ComputePath, type DataArrays, type TrainConfig } from '../../src/engine/types';
 import type { WorkerLike } from '../../src/worker/client';
 import { createWorkerHost, type WorkerHostOptions } from '../../src/worker/host';
 import { transferablesOf, type WorkerCommand, type WorkerEvent } from '../../src/worker/protocol';
+import { syntheticData } from './fixtures/syntheticDigits';
 
-/** Each class lights its own band of pixels, plus sparse noise: learnable in an epoch or two. */
-export function syntheticData(count: number, seed: number): DataArrays {
-  const rng = createRng(seed);
-  const images = new Uint8Array(count * IMAGE_SIZE);
-  const labels = new Uint8Array(count);
-  for (let s = 0; s < count; s++) {
-    const y = rng.int(NUM_CLASSES);
-    labels[s] = y;
-    for (let i = 0; i < IMAGE_SIZE; i++) {
-      const inBand = Math.floor(i / 78) === y;
-      images[s * IMAGE_SIZE + i] = inBand ? 128 + rng.int(128) : rng.next() < 0.05 ? rng.int(256) : 0;
-    }
-  }
-  return { images, labels, count };
-}
+export { syntheticData };
+
 
 export const TRAIN = syntheticData(300, 1);
 export const TEST = syntheticData(100, 2);
