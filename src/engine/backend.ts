@@ -9,6 +9,12 @@ export interface AdapterSummary {
   vendor: string;
   architecture: string;
   description?: string;
+  /**
+   * A software rasteriser (SwiftShader, llvmpipe, WARP…) rather than a GPU: it runs on the CPU,
+   * where a large dense matMul is far slower than the WebAssembly sparse path and holds up the
+   * page's own drawing while it runs.
+   */
+  software?: boolean;
 }
 
 export interface BackendInfo {
@@ -17,6 +23,8 @@ export interface BackendInfo {
   adapter?: AdapterSummary;
   /** Why faster backends were not used, one clause per backend tried; absent when the first try worked. */
   fallbackReason?: string;
+  /** The GPU backend runs on a software rasteriser (see AdapterSummary.software). */
+  software?: boolean;
 }
 
 const ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'cpu'];
@@ -35,16 +43,42 @@ interface LegacyAdapterInfo {
   requestAdapterInfo?: () => Promise<GPUAdapterInfo>;
 }
 
+/** Names of software rasterisers as adapters and WebGL renderers report them. */
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|lavapipe|softpipe|software|microsoft basic render|\bwarp\b/i;
+
+/** Whether an adapter or renderer description names a software rasteriser. */
+export function isSoftwareRenderer(...names: (string | undefined)[]): boolean {
+  return names.some((n) => n !== undefined && SOFTWARE_RENDERER.test(n));
+}
+
 export async function readAdapterInfo(adapter: GPUAdapter): Promise<AdapterSummary> {
   const legacy = adapter as unknown as LegacyAdapterInfo;
   const info: GPUAdapterInfo | undefined =
     'info' in adapter && adapter.info ? adapter.info : legacy.requestAdapterInfo ? await legacy.requestAdapterInfo.call(adapter) : undefined;
   const summary: AdapterSummary = { vendor: info?.vendor || 'unknown', architecture: info?.architecture || 'unknown' };
   if (info?.description) summary.description = info.description;
+  // isFallbackAdapter moved from the adapter to its info; older browsers have neither.
+  const fallback = info?.isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter;
+  if (fallback === true || isSoftwareRenderer(info?.vendor, info?.architecture, info?.description, info?.device)) {
+    summary.software = true;
+  }
   return summary;
 }
 
-type Attempt = { ok: true; adapter?: AdapterSummary } | { ok: false; reason: string };
+/** The WebGL backend's renderer string (unmasked where the browser allows), or undefined. */
+function webGlRenderer(): string | undefined {
+  try {
+    const gl = (tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext } }).gpgpu?.gl;
+    if (!gl) return undefined;
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer: unknown = gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER);
+    return typeof renderer === 'string' ? renderer : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+type Attempt = { ok: true; adapter?: AdapterSummary; software?: boolean } | { ok: false; reason: string };
 
 async function activate(name: BackendName): Promise<Attempt> {
   try {
@@ -78,13 +112,14 @@ async function tryWebGpu(): Promise<Attempt> {
   }
   if (!tf.findBackendFactory('webgpu')) return { ok: false, reason: 'webgpu: the backend did not register itself' };
   const attempt = await activate('webgpu');
-  return attempt.ok ? { ok: true, adapter: summary } : attempt;
+  return attempt.ok ? { ok: true, adapter: summary, ...(summary.software ? { software: true } : {}) } : attempt;
 }
 
 async function tryWebGl(): Promise<Attempt> {
   // tfjs registers WebGL only in a page or a worker, so in Node this is the expected outcome.
   if (!tf.findBackendFactory('webgl')) return { ok: false, reason: 'webgl: not available outside a browser' };
-  return activate('webgl');
+  const attempt = await activate('webgl');
+  return attempt.ok && isSoftwareRenderer(webGlRenderer()) ? { ok: true, software: true } : attempt;
 }
 
 async function tryCpu(): Promise<Attempt> {
@@ -116,6 +151,7 @@ export async function selectBackend(preference?: BackendName, exclude: readonly 
     if (attempt.ok) {
       const info: BackendInfo = { backend: name };
       if (attempt.adapter) info.adapter = attempt.adapter;
+      if (attempt.software) info.software = true;
       if (reasons.length > 0) info.fallbackReason = reasons.join('; ');
       return info;
     }

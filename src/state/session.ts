@@ -31,6 +31,8 @@ export interface BackendInfo {
   adapter?: AdapterInfo;
   fallbackReason?: string;
   path?: PathKind;
+  /** A software rasteriser, not a GPU: the badge says so, and dense models are evaluated on the CPU. */
+  software?: boolean;
 }
 
 /** The first few test images of a dataset, kept on the main thread for the gallery. */
@@ -179,7 +181,10 @@ export function createSessionStore(deps: SessionDeps): StoreApi<SessionState> & 
   const onEvent = (event: WorkerEvent) => {
     if (event.type === 'ready') {
       store.setState({
-        backend: { status: 'ready', name: event.backend, adapter: event.adapter, fallbackReason: event.fallbackReason, path: event.path },
+        backend: {
+          status: 'ready', name: event.backend, adapter: event.adapter, fallbackReason: event.fallbackReason, path: event.path,
+          ...(event.software ? { software: true } : {}),
+        },
       });
     } else if (event.type === 'error') {
       store.getState().reportError(event.message);

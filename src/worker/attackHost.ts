@@ -43,7 +43,7 @@ function checkImage(pixels: Float32Array, count = 1): void {
 
 export function createAttackHost(ctx: HostContext) {
   const { post } = ctx;
-  const lane = new Lane(ctx.ensureDevice);
+  const lane = new Lane(ctx.denseOnDevice);
   const boards = { predict: new JobBoard(), attack: new JobBoard(), minimalEpsilon: new JobBoard() };
   /** What the lane's path holds now, so repeated requests on one model do not reload it. */
   let loadedKey = '';

@@ -34,8 +34,11 @@ export interface HostContext {
   model(id: string): HeldModel;
   /** The test set of a dataset, or an Error saying it has not been sent. */
   testSet(dataset: DatasetName): DataArrays;
-  /** Selects the tfjs backend (needed before a device path is made). */
-  ensureDevice(): Promise<unknown>;
+  /**
+   * Selects the tfjs backend (needed before a device path is made) and says whether dense models
+   * run on it (a hardware GPU) or on the WebAssembly CPU path (CPU backend, software rasteriser).
+   */
+  denseOnDevice(): Promise<boolean>;
 }
 
 export interface Signal {
@@ -79,8 +82,9 @@ export class JobBoard {
 
 /**
  * A queue of jobs with compute paths of its own: the sparse CPU path for sparse models (its cost
- * grows with the links) and the device path for dense ones. Jobs run one after another, so a path
- * loaded by one job is never reloaded under it by another.
+ * grows with the links) and, for dense ones, the device path where a hardware GPU is under it (the
+ * CPU path otherwise: it runs dense layers too, many times faster than a software GPU). Jobs run
+ * one after another, so a path loaded by one job is never reloaded under it by another.
  */
 export class Lane {
   private queue: Promise<void> = Promise.resolve();
@@ -89,7 +93,7 @@ export class Lane {
   /** The test set each path holds, so it is uploaded once, not at every evaluation. */
   private readonly resident = new Map<ComputePath, DataArrays>();
 
-  constructor(private readonly ensureDevice: () => Promise<unknown>) {}
+  constructor(private readonly denseOnDevice: () => Promise<boolean>) {}
 
   enqueue(job: () => Promise<void>): Promise<void> {
     this.queue = this.queue.then(job, job);
@@ -97,11 +101,10 @@ export class Lane {
   }
 
   async pathFor(model: HeldModel): Promise<ComputePath> {
-    if (model.state.layers.some((layer) => layer.links !== null)) {
+    if (model.state.layers.some((layer) => layer.links !== null) || !(await this.denseOnDevice())) {
       this.sparse ??= this.wrap(createSparseCpuPath());
       return this.sparse.view;
     }
-    await this.ensureDevice();
     this.device ??= this.wrap(createDevicePath());
     return this.device.view;
   }
@@ -205,7 +208,7 @@ export function runJob(
 export function createEvalHost(ctx: HostContext) {
   const { post } = ctx;
   const boards = { evaluate: new JobBoard(), sweep: new JobBoard(), samples: new JobBoard() };
-  const lanes = { evaluate: new Lane(ctx.ensureDevice), sweep: new Lane(ctx.ensureDevice), samples: new Lane(ctx.ensureDevice) };
+  const lanes = { evaluate: new Lane(ctx.denseOnDevice), sweep: new Lane(ctx.denseOnDevice), samples: new Lane(ctx.denseOnDevice) };
   const run = (kind: keyof typeof boards, requestId: number, job: (signal: Signal, lane: Lane) => Promise<WorkerEvent | null>) =>
     runJob(post, boards[kind], lanes[kind], requestId, (signal) => job(signal, lanes[kind]));
 

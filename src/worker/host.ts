@@ -41,6 +41,17 @@ export interface WorkerHostOptions {
   /** Ends the worker with an uncaught error (debug; worker.ts throws outside any handler). */
   crash?(message: string): void;
   memory?(): { backend: string; numTensors: number; numBytes: number };
+  /**
+   * Whether evaluations and attacks run dense models on the device path. By default only on a
+   * hardware GPU: on the CPU backend or a software rasteriser the WebAssembly path is many times
+   * faster for them (and a software GPU busy for a minute also stops the page from drawing).
+   */
+  denseOnDevice?(choice: BackendChoice): boolean;
+}
+
+/** A dense model's evaluation goes to the device only where there is a real GPU under it. */
+export function denseOnHardwareGpu(choice: BackendChoice): boolean {
+  return choice.backend !== 'cpu' && choice.software !== true;
 }
 
 /** The device path ("masked dense") on WebGPU/WebGL; the sparse CPU path on the CPU backend. */
@@ -61,6 +72,7 @@ export function createWorkerHost(post: (event: WorkerEvent) => void, options: Wo
   const select = options.selectBackend ?? selectTfBackend;
   const watch = options.watchDeviceLoss ?? watchTfDeviceLoss;
   const makePath = options.makePath ?? defaultPath;
+  const denseOnDevice = options.denseOnDevice ?? denseOnHardwareGpu;
   const datasets = new Map<string, DataArrays>();
   const models = new Map<string, TrainedModel>();
   let modelCount = 0;
@@ -78,7 +90,7 @@ export function createWorkerHost(post: (event: WorkerEvent) => void, options: Wo
 
   const activate = async (prefer: BackendName | undefined, runToken: number | undefined, lossNote?: string): Promise<BackendChoice> => {
     const info = await select(prefer, [...lost.keys()]);
-    const choice: BackendChoice = { backend: info.backend, path: pathKindFor(info.backend) };
+    const choice: BackendChoice = { backend: info.backend, path: pathKindFor(info.backend), ...(info.software ? { software: true } : {}) };
     current = choice;
     stopWatching();
     lossReported = new Promise<void>((resolve) => {
@@ -88,7 +100,7 @@ export function createWorkerHost(post: (event: WorkerEvent) => void, options: Wo
       });
     });
     const fallbackReason = [lossNote, info.fallbackReason].filter(Boolean).join('; ') || undefined;
-    post({ type: 'ready', runToken, backend: info.backend, adapter: info.adapter, fallbackReason, path: choice.path });
+    post({ type: 'ready', runToken, backend: info.backend, adapter: info.adapter, fallbackReason, path: choice.path, ...(info.software ? { software: true } : {}) });
     return choice;
   };
 
@@ -142,7 +154,7 @@ export function createWorkerHost(post: (event: WorkerEvent) => void, options: Wo
       if (!test) throw new Error(`${FILE}: the ${dataset} test set has not been sent to the worker`);
       return test;
     },
-    ensureDevice: () => ensureBackend(),
+    denseOnDevice: () => ensureBackend().then(denseOnDevice),
   };
   let evaluation = createEvalHost(context);
   let attacks = createAttackHost(context);

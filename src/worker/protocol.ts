@@ -134,6 +134,8 @@ export type WorkerEvent =
       adapter?: AdapterInfo;
       fallbackReason?: string;
       path: PathKind;
+      /** The GPU under the backend is a software rasteriser (SwiftShader, llvmpipe…). */
+      software?: boolean;
     }
   | { type: 'dataReady'; dataset: DatasetName; split: Split; count: number }
   | {

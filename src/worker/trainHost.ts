@@ -17,6 +17,8 @@ const PROGRESS_EVERY_BATCHES = 5;
 export interface BackendChoice {
   backend: BackendName;
   path: PathKind;
+  /** The GPU is a software rasteriser: dense models are evaluated on the CPU path instead. */
+  software?: boolean;
 }
 
 export function pathKindFor(backend: BackendName, strategy?: Strategy): PathKind {

@@ -49,6 +49,8 @@ export const tests = [
       const badge = await openPage(page, baseUrl);
       assert.equal((await badge.textContent())?.trim(), 'webgpu');
       assert.equal((await page.getByTestId('compute-path').textContent())?.trim(), 'masked dense');
+      // This machine's WebGPU adapter is SwiftShader: the badge says it is a software GPU.
+      assert.equal((await page.getByTestId('software-gpu').textContent())?.trim(), '· software GPU');
       assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Rewire Lab');
       await page.getByTestId('gallery').waitFor({ timeout: 60_000 });
       await screenshot('page-loaded');

@@ -2,7 +2,7 @@
 // was passed over; a stubbed navigator.gpu exercises the WebGPU branch's failure reports.
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { readAdapterInfo, selectBackend } from '../../src/engine/backend';
+import { isSoftwareRenderer, readAdapterInfo, selectBackend } from '../../src/engine/backend';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -43,5 +43,18 @@ describe('selectBackend', () => {
     const legacy = { requestAdapterInfo: async () => ({ vendor: 'intel', architecture: 'gen-12', description: '' }) } as unknown as GPUAdapter;
     expect(await readAdapterInfo(legacy)).toEqual({ vendor: 'intel', architecture: 'gen-12' });
     expect(await readAdapterInfo({} as GPUAdapter)).toEqual({ vendor: 'unknown', architecture: 'unknown' });
+  });
+
+  it('marks software rasterisers (by name or as fallback adapters) and nothing else as software', async () => {
+    const read = (info: Record<string, unknown>, extra: Record<string, unknown> = {}) => readAdapterInfo({ info, ...extra } as unknown as GPUAdapter);
+    expect(await read({ vendor: 'google', architecture: 'swiftshader', description: '' })).toEqual({ vendor: 'google', architecture: 'swiftshader', software: true });
+    expect((await read({ vendor: 'mesa', architecture: '', description: 'llvmpipe (LLVM 15.0.6, 256 bits)' })).software).toBe(true);
+    expect((await read({ vendor: 'microsoft', architecture: '', description: 'Microsoft Basic Render Driver' })).software).toBe(true);
+    expect((await read({ vendor: 'intel', architecture: 'gen-12', description: '', isFallbackAdapter: true })).software).toBe(true);
+    expect((await read({ vendor: 'intel', architecture: 'gen-12', description: '' }, { isFallbackAdapter: true })).software).toBe(true);
+    expect((await read({ vendor: 'nvidia', architecture: 'hopper', description: 'NVIDIA H100 80GB HBM3', isFallbackAdapter: false })).software).toBeUndefined();
+    expect((await read({ vendor: 'apple', architecture: 'metal-3', description: '' })).software).toBeUndefined();
+    expect(isSoftwareRenderer('ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)), SwiftShader driver)')).toBe(true);
+    expect(isSoftwareRenderer('ANGLE (NVIDIA, NVIDIA GeForce RTX 3080 Direct3D11 vs_5_0 ps_5_0)', undefined)).toBe(false);
   });
 });

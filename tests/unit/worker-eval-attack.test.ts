@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { IMAGE_SIZE, NUM_CLASSES } from '../../src/engine/constants';
 import { NO_PERTURBATION, type PerturbationSetting } from '../../src/engine/robustness';
 import { softmax } from '../../src/worker/attackHost';
+import { denseOnHardwareGpu } from '../../src/worker/host';
 import { DENSE_CONFIG, hostWithData, SPARSE_CONFIG, TEST, testPixels, trainedFile } from './worker-evalFixtures';
 
 let sparseFile = '';
@@ -147,9 +148,28 @@ describe('minimal ε', () => {
   });
 });
 
+describe('where dense models run', () => {
+  it('on the CPU backend a dense model is evaluated on the WebAssembly path: no tensor made, same answers as the device path', async () => {
+    const cpu = await hostWithData();
+    const device = await hostWithData({ denseOnDevice: () => true });
+    const [a, b] = [await cpu.load(denseFile, 1), await device.load(denseFile, 1)];
+    const before = tf.memory().numTensors;
+    await cpu.host.handle({ type: 'evaluate', requestId: 2, modelIds: [a], setting: NO_PERTURBATION, seed: 1 });
+    expect(tf.memory().numTensors).toBe(before);
+    await device.host.handle({ type: 'evaluate', requestId: 2, modelIds: [b], setting: NO_PERTURBATION, seed: 1 });
+    const [onCpu, onDevice] = [cpu, device].map((h) => h.of('evaluation', 2)[0]);
+    expect(onCpu).toBeDefined();
+    expect(onCpu.results[0].accuracy).toBeGreaterThan(0.5);
+    expect(onCpu.results[0].accuracy).toBeCloseTo(onDevice.results[0].accuracy, 3);
+    expect(denseOnHardwareGpu({ backend: 'cpu', path: 'sparse-cpu' })).toBe(false);
+    expect(denseOnHardwareGpu({ backend: 'webgpu', path: 'masked-dense', software: true })).toBe(false);
+    expect(denseOnHardwareGpu({ backend: 'webgl', path: 'masked-dense' })).toBe(true);
+  });
+});
+
 describe('device-path memory', () => {
   it('repeated jobs on a dense model (device path) leave no tensors behind', async () => {
-    const h = await hostWithData();
+    const h = await hostWithData({ denseOnDevice: () => true });
     const id = await h.load(denseFile, 1);
     const { pixels, label } = await correctlyClassified(h, id, 2);
     let requestId = 10;

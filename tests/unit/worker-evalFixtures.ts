@@ -5,7 +5,7 @@ import { serializeModel } from '../../src/engine/modelFile';
 import { createSparseCpuPath } from '../../src/engine/sparseCpu';
 import { createTrainingRun } from '../../src/engine/train';
 import { DEFAULT_CONFIG, type DataArrays, type TrainConfig } from '../../src/engine/types';
-import { createWorkerHost } from '../../src/worker/host';
+import { createWorkerHost, type WorkerHostOptions } from '../../src/worker/host';
 import { transferablesOf, type WorkerEvent } from '../../src/worker/protocol';
 
 /** Class k lights up rows 2k+2..2k+4 (with some texture): learnable in an epoch or two. */
@@ -39,9 +39,9 @@ export async function trainedFile(config: TrainConfig): Promise<string> {
 export type Ev<T extends WorkerEvent['type']> = Extract<WorkerEvent, { type: T }>;
 
 /** A host on the CPU backend holding the synthetic test set; every event survives postMessage's clone. */
-export async function hostWithData() {
+export async function hostWithData(options: WorkerHostOptions = {}) {
   const events: WorkerEvent[] = [];
-  const host = createWorkerHost((e) => events.push(structuredClone(e, { transfer: transferablesOf(e) })));
+  const host = createWorkerHost((e) => events.push(structuredClone(e, { transfer: transferablesOf(e) })), options);
   await host.handle({ type: 'init', preferBackend: 'cpu' });
   const test = { images: TEST.images.slice(), labels: TEST.labels.slice(), count: TEST.count };
   await host.handle({ type: 'setData', dataset: 'mnist', split: 'test', ...test });

@@ -19,6 +19,7 @@ export function BackendBadge() {
     `Backend: ${backend.name}`,
     pathLabel && `Compute path: ${pathLabel}`,
     adapter && `GPU adapter: ${adapter}${backend.adapter?.description ? ` (${backend.adapter.description})` : ''}`,
+    backend.software && 'This GPU is a software rasteriser (it runs on the CPU): training works, slowly; dense models are evaluated and attacked on the WebAssembly CPU path, which is faster here.',
     backend.fallbackReason && `Fell back because ${backend.fallbackReason}`,
   ].filter(Boolean).join('\n');
   return (
@@ -27,6 +28,7 @@ export function BackendBadge() {
       <span className="backend-detail">
         <span data-testid="compute-path">{pathLabel}</span>
         {adapter && <span className="muted"> · {adapter}</span>}
+        {backend.software && <span className="muted" data-testid="software-gpu"> · software GPU</span>}
       </span>
     </div>
   );
