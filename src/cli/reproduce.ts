@@ -21,6 +21,7 @@ export const REPRODUCE_FLAGS: readonly FlagSpec[] = [
   { name: 'attack-limit', type: 'integer', valueName: 'N', help: `test images for FGSM, PGD and noise (default ${FULL_SIZE.attackLimit}; ${QUICK_SIZE.attackLimit} with --quick)` },
   { name: 'sweep-seed', type: 'integer', valueName: 'N', defaultValue: 1, help: 'seed of the perturbations (repeat r uses seed + r)' },
   { name: 'quick', type: 'boolean', help: `small size for tests: H=${QUICK_SIZE.hidden}, density ${QUICK_SIZE.density}, ${QUICK_SIZE.trainLimit} training images, batch ${QUICK_SIZE.batchSize}, ${QUICK_SIZE.epochs} epochs` },
+  { name: 'pruning', type: 'string', choices: ['magnitude', 'by-sign'], help: 'how the SET models prune: smallest |w| of a layer (default), or of its positive and negative weights separately (SET\'s code)' },
   { name: 'ablation', type: 'boolean', help: 'also train SET and static with weight decay 1e-4 and 0 at every seed (issue 11)' },
   { name: 'reuse-models', type: 'boolean', help: 'reuse model files already in <out-dir>/models whose configuration matches, instead of training' },
   { name: 'out-dir', type: 'string', valueName: 'DIR', help: 'folder for the results and model files (default results/<dataset>)' },
@@ -54,6 +55,7 @@ export function sizeFromFlags(v: FlagValues): ReproduceSize {
     return value;
   };
   size.epochs = positive('epochs', 1000) ?? size.epochs;
+  if (v.pruning === 'by-sign') size.pruning = 'by-sign';
   const denseEpochs = positive('dense-epochs', 1000);
   if (denseEpochs !== undefined) size.denseEpochs = denseEpochs;
   size.repeats = positive('repeats', 100) ?? size.repeats;

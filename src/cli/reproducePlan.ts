@@ -1,7 +1,7 @@
 // What `lab reproduce` trains and measures: the adaptive/static/dense trio, the weight-decay
 // ablation (SET and static, decay on and off, several seeds), the sweeps, and the run sizes.
 import { DEFAULT_CONFIG } from '../engine/types';
-import type { DatasetName, TrainConfig } from '../engine/types';
+import type { DatasetName, Pruning, TrainConfig } from '../engine/types';
 import { EPSILON_LEVELS, STRUCTURAL_LEVELS, type SweepRequest } from './sweeps';
 
 export interface ReproduceSize {
@@ -23,6 +23,8 @@ export interface ReproduceSize {
   pgdSteps: number;
   /** Epochs of the dense model when it differs from `epochs` (its CPU cost is ~100× a sparse model's). */
   denseEpochs?: number;
+  /** How the SET models prune (absent: by |w| over the whole layer, the default). */
+  pruning?: Pruning;
 }
 
 /** The paper's size: DESIGN.md §4 defaults, the whole training and test sets. */
@@ -92,6 +94,8 @@ export function configFor(spec: ModelSpec, dataset: DatasetName, size: Reproduce
     weightDecay: spec.weightDecay,
     seed: spec.seed,
     trainLimit: size.trainLimit,
+    // Only the rewired models prune; static and dense keep the default so their files stay reusable.
+    pruning: spec.strategy === 'set' && size.pruning !== undefined ? size.pruning : DEFAULT_CONFIG.pruning,
   };
 }
 

@@ -8,7 +8,7 @@ import { linkCount } from '../engine/topology';
 import { createTrainingRun } from '../engine/train';
 import type { EpochEvent, TrainResult } from '../engine/train';
 import { DEFAULT_CONFIG, layerShapes, NUM_SPARSE_LAYERS, validateConfig } from '../engine/types';
-import type { ComputePath, DataArrays, DatasetName, Strategy, TrainConfig, ZetaSchedule } from '../engine/types';
+import type { ComputePath, DataArrays, DatasetName, Pruning, Strategy, TrainConfig, ZetaSchedule } from '../engine/types';
 import type { FlagSpec, FlagValues } from './args';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './command';
 import type { Command, CommandIo } from './command';
@@ -22,6 +22,7 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
   { name: 'density', type: 'number', valueName: 'D', defaultValue: D.density, help: 'fraction of possible links in each sparse layer' },
   { name: 'zeta', type: 'number', valueName: 'Z', defaultValue: D.zeta, help: 'fraction of links pruned and regrown after each epoch' },
   { name: 'zeta-schedule', type: 'string', choices: ['constant', 'cosine'], defaultValue: D.zetaSchedule, help: 'how the prune fraction changes over epochs' },
+  { name: 'pruning', type: 'string', choices: ['magnitude', 'by-sign'], defaultValue: D.pruning, help: 'rewiring removes the smallest |w| of a layer, or of its positive and negative weights separately (SET\'s code)' },
   { name: 'epochs', type: 'integer', valueName: 'N', defaultValue: D.epochs, help: 'number of epochs' },
   { name: 'batch', type: 'integer', valueName: 'N', defaultValue: D.batchSize, help: 'batch size' },
   { name: 'lr', type: 'number', valueName: 'RATE', defaultValue: D.learningRate, help: 'Adam learning rate' },
@@ -47,6 +48,7 @@ export function configFromFlags(v: FlagValues): TrainConfig {
     density: v.density as number,
     zeta: v.zeta as number,
     zetaSchedule: v['zeta-schedule'] as ZetaSchedule,
+    pruning: v.pruning as Pruning,
     epochs: v.epochs as number,
     batchSize: v.batch as number,
     learningRate: v.lr as number,
@@ -133,7 +135,7 @@ function describeRun(c: TrainConfig, pathKind: string, trainImages: number, test
   const links = c.strategy === 'dense'
     ? 'all layers dense'
     : `density ${c.density} (${shapes.slice(0, NUM_SPARSE_LAYERS).map(([i, o]) => linkCount(i, o, c.density)).join(' + ')} links)`;
-  const rewiring = c.strategy === 'set' || c.strategy === 'rigl' ? `, ζ ${c.zeta} ${c.zetaSchedule}` : '';
+  const rewiring = c.strategy === 'set' || c.strategy === 'rigl' ? `, ζ ${c.zeta} ${c.zetaSchedule}${c.pruning === 'by-sign' ? ', pruned by sign' : ''}` : '';
   return [
     `lab train: ${c.strategy} on ${c.dataset}, 784→${c.hidden}→${c.hidden}→${c.hidden}→10, ${links}${rewiring}`,
     `  ${c.epochs} epochs, batch ${c.batchSize}, lr ${c.learningRate}, weight decay ${c.weightDecay}, seed ${c.seed}; ` +

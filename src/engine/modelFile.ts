@@ -84,12 +84,22 @@ function readModel(json: unknown): LoadedModel {
   return { config, state: { layers, moments: layers.map(zeroMoments), step: 0 }, history, createdAt: root.createdAt, testAccuracy };
 }
 
+/**
+ * Settings added after the first model files were written, with the value those files were trained
+ * with: a file without the key is read as that (not rejected).
+ */
+const ADDED_LATER: Partial<TrainConfig> = { pruning: 'magnitude' };
+
 function readConfig(value: unknown): TrainConfig {
   const raw = asObject(value, 'config');
   const config = {} as Record<string, unknown>;
   for (const key of Object.keys(DEFAULT_CONFIG)) {
+    if (!(key in raw) && key in ADDED_LATER) {
+      config[key] = ADDED_LATER[key as keyof typeof ADDED_LATER];
+      continue;
+    }
     if (!(key in raw)) fail(`config is missing "${key}"`);
-    const expected = key === 'dataset' || key === 'strategy' || key === 'zetaSchedule' ? 'string' : 'number';
+    const expected = key === 'dataset' || key === 'strategy' || key === 'zetaSchedule' || key === 'pruning' ? 'string' : 'number';
     const v = raw[key];
     if (typeof v !== expected && !(key === 'trainLimit' && v === null)) fail(`config.${key} must be a ${expected}, got ${describe(v)}`);
     config[key] = v;

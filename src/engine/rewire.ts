@@ -249,7 +249,6 @@ export function rewireNetwork(
   epoch: number,
   rng: Rng,
   gradients?: Float32Array[],
-  options: { pruneBySign?: boolean } = {},
 ): NetworkRewire {
   if (config.strategy === 'dense') return { zeta: 0, layers: [] };
   const zeta = zetaAt(config, epoch);
@@ -261,7 +260,7 @@ export function rewireNetwork(
     }
     const grow = config.strategy === 'rigl' ? 'gradient' : 'random';
     if (grow === 'gradient' && !gradients?.[l]) throw new Error(`rewire.ts: RigL needs the gradient of sparse layer ${l}`);
-    layers.push(rewireLayer(state.layers[l], state.moments[l], { zeta, grow, gradient: gradients?.[l], pruneBySign: options.pruneBySign }, rng));
+    layers.push(rewireLayer(state.layers[l], state.moments[l], { zeta, grow, gradient: gradients?.[l], pruneBySign: config.pruning === 'by-sign' }, rng));
   }
   return { zeta, layers };
 }

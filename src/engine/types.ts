@@ -5,6 +5,8 @@ import { IMAGE_SIZE, NUM_CLASSES } from './constants';
 export type DatasetName = 'mnist' | 'fashion-mnist';
 export type Strategy = 'set' | 'rigl' | 'static' | 'dense';
 export type ZetaSchedule = 'constant' | 'cosine';
+export type Pruning = 'magnitude' | 'by-sign';
+export const PRUNINGS: readonly Pruning[] = ['magnitude', 'by-sign'];
 
 export interface TrainConfig {
   dataset: DatasetName;
@@ -16,6 +18,13 @@ export interface TrainConfig {
   /** Fraction of each sparse layer's links pruned (and regrown) after each epoch. */
   zeta: number;
   zetaSchedule: ZetaSchedule;
+  /**
+   * Which links a rewiring removes: the fraction ζ with the smallest |w| over the whole layer
+   * ('magnitude'), or ζ of the positive and ζ of the negative weights separately ('by-sign', the
+   * convention of SET's reference code). Static and dense networks never rewire, so it does not
+   * matter to them.
+   */
+  pruning: Pruning;
   epochs: number;
   batchSize: number;
   learningRate: number;
@@ -33,6 +42,7 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze({
   density: 0.01,
   zeta: 0.3,
   zetaSchedule: 'constant',
+  pruning: 'magnitude',
   epochs: 10,
   batchSize: 128,
   learningRate: 1e-3,
@@ -55,6 +65,7 @@ export function validateConfig(c: TrainConfig, trainSetSize?: number): string[] 
   if (!(c.density > 0 && c.density <= 1)) problems.push(`density must be in (0, 1], got ${c.density}`);
   if (!(c.zeta >= 0 && c.zeta < 1)) problems.push(`zeta (prune fraction) must be in [0, 1), got ${c.zeta}`);
   if (c.zetaSchedule !== 'constant' && c.zetaSchedule !== 'cosine') problems.push(`zeta schedule must be constant or cosine, got "${String(c.zetaSchedule)}"`);
+  if (!PRUNINGS.includes(c.pruning)) problems.push(`pruning must be magnitude or by-sign, got "${String(c.pruning)}"`);
   if (!isInt(c.epochs) || c.epochs < 1 || c.epochs > 1000) problems.push(`epochs must be an integer from 1 to 1000, got ${c.epochs}`);
   if (!isInt(c.batchSize) || c.batchSize < 1 || c.batchSize > 60000) problems.push(`batch size must be an integer from 1 to 60000, got ${c.batchSize}`);
   if (!(Number.isFinite(c.learningRate) && c.learningRate > 0 && c.learningRate <= 10)) problems.push(`learning rate must be a finite number in (0, 10], got ${c.learningRate}`);

@@ -51,6 +51,15 @@ describe('reproduce plan', () => {
     const [set, , dense] = planModels([1], false);
     expect(configFor(dense, 'mnist', size).epochs).toBe(1);
     expect(configFor(set, 'mnist', size)).toEqual({ ...DEFAULT_CONFIG, strategy: 'set', seed: 1 });
+    // --pruning by-sign reaches the SET models only: static and dense never prune, and keep reusable files.
+    const bySign = parseFlags(['--dataset', 'mnist', '--pruning', 'by-sign'], REPRODUCE_FLAGS);
+    if (!bySign.ok) throw new Error(bySign.error);
+    const signSize = sizeFromFlags(bySign.values);
+    const [set2, staticModel, dense2] = planModels([1], false);
+    expect(configFor(set2, 'mnist', signSize).pruning).toBe('by-sign');
+    expect(configFor(staticModel, 'mnist', signSize).pruning).toBe('magnitude');
+    expect(configFor(dense2, 'mnist', signSize).pruning).toBe('magnitude');
+    expect(parseFlags(['--dataset', 'mnist', '--pruning', 'random'], REPRODUCE_FLAGS).ok).toBe(false);
   });
 
   it('rejects bad invocations with exit 2', async () => {

@@ -39,6 +39,7 @@ describe('lab CLI', () => {
       [['train', '--epochs', '2.5'], /--epochs must be a whole number/],
       [['train', '--density', '0'], /density must be in \(0, 1\], got 0/],
       [['train', '--out'], /--out needs a value/],
+      [['train', '--pruning', 'largest'], /--pruning must be one of magnitude, by-sign, got "largest"/],
       [['train', 'extra'], /unexpected argument "extra"/],
     ];
     for (const [argv, message] of cases) {
@@ -63,7 +64,7 @@ describe('lab CLI', () => {
   it('trains a tiny network, prints JSON lines and writes a valid model file', async () => {
     const out = join(dir, 'tiny.json');
     const io = capture();
-    const code = await runLab(['train', '--hidden', '16', '--density', '0.1', '--epochs', '2', '--train-limit', '640', '--batch', '64', '--seed', '7', '--json', '--out', out], io);
+    const code = await runLab(['train', '--hidden', '16', '--density', '0.1', '--epochs', '2', '--train-limit', '640', '--batch', '64', '--seed', '7', '--pruning', 'by-sign', '--json', '--out', out], io);
     expect(io.stderr).toEqual([]);
     expect(code).toBe(0);
     const lines = io.stdout.map((l) => JSON.parse(l));
@@ -71,14 +72,15 @@ describe('lab CLI', () => {
     expect(lines[0].path).toBe('sparse-cpu');
     const links = [linkCount(784, 16, 0.1), linkCount(16, 16, 0.1), linkCount(16, 16, 0.1)];
     expect(lines[1].links).toEqual(links);
-    expect(lines[1].removed).toEqual(links.map((n) => Math.round(0.3 * n)));
+    // By sign, ζ of each sign is removed: round(0.3·positive) + round(0.3·negative) is within 1 of round(0.3·links).
+    (lines[1].removed as number[]).forEach((r, l) => expect(Math.abs(r - Math.round(0.3 * links[l]))).toBeLessThanOrEqual(1));
     expect(lines[2].removed).toEqual([0, 0, 0]);
     expect(lines[3]).toMatchObject({ type: 'summary', epochs: 2, out, stoppedEarly: false });
     expect(lines[3].testAccuracy).toBe(lines[2].testAccuracy);
     const parsed = parseModelFile(readFileSync(out, 'utf8'), out);
     expect(parsed.ok).toBe(true);
     if (parsed.ok) {
-      expect(parsed.model.config).toMatchObject({ hidden: 16, density: 0.1, epochs: 2, trainLimit: 640, batchSize: 64, seed: 7 });
+      expect(parsed.model.config).toMatchObject({ hidden: 16, density: 0.1, epochs: 2, trainLimit: 640, batchSize: 64, seed: 7, pruning: 'by-sign' });
       expect(parsed.model.testAccuracy).toBe(lines[2].testAccuracy);
     }
   });

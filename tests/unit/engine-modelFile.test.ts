@@ -89,6 +89,15 @@ describe('model file', () => {
     rejects('x'.repeat(MAX_MODEL_FILE_BYTES + 1), /over the 50 MB limit/);
   });
 
+  it('reads a file written before the pruning setting existed as magnitude pruning; keeps by-sign; rejects others', () => {
+    const old = parseModelFile(mutated((j) => { delete j.config.pruning; }), 'old.json');
+    expect(old.ok && old.model.config.pruning).toBe('magnitude');
+    const bySign = parseModelFile(serializeModel({ config: { ...config, pruning: 'by-sign' }, state, history }), 'sign.json');
+    expect(bySign.ok && bySign.model.config.pruning).toBe('by-sign');
+    rejects(mutated((j) => { j.config.pruning = 'largest'; }), /pruning must be magnitude or by-sign, got "largest"/);
+    rejects(mutated((j) => { j.config.pruning = 1; }), /config\.pruning must be a string, got 1/);
+  });
+
   it('rejects bad configurations', () => {
     rejects(mutated((j) => { delete j.config.hidden; }), /config is missing "hidden"/);
     rejects(mutated((j) => { j.config.hidden = '20'; }), /config\.hidden must be a number, got "20"/);

@@ -255,6 +255,31 @@ describe('rewireNetwork and schedules', () => {
     expect(() => rewireNetwork(initNetwork(config({ strategy: 'rigl' }), createRng(1)), config({ strategy: 'rigl' }), 1, createRng(1))).toThrow(/RigL/);
   });
 
+  it('prunes by sign when the configuration says so (SET\'s convention), by |w| over the layer otherwise', () => {
+    for (const pruning of ['magnitude', 'by-sign'] as const) {
+      const c = config({ strategy: 'set', pruning });
+      const state = initNetwork(c, createRng(6));
+      // Positive weights tiny, negative ones large: a layer-wide ranking removes only positive links.
+      for (const layer of state.layers.slice(0, 3)) layer.weights.forEach((w, k) => { layer.weights[k] = w > 0 ? w * 0.01 : w - 1; });
+      // Sign of each link before rewiring, by link id (`removed` lists link ids).
+      const signs = state.layers.slice(0, 3).map((l) => new Map(Array.from(l.links!, (id, k) => [id, l.weights[k] > 0])));
+      const r = rewireNetwork(state, c, 1, createRng(2));
+      r.layers.forEach((l, i) => {
+        const positive = [...signs[i].values()].filter(Boolean).length;
+        const removedPositive = Array.from(l.removed).filter((id) => signs[i].get(id)).length;
+        const removedNegative = l.removed.length - removedPositive;
+        if (pruning === 'magnitude') {
+          expect(removedNegative).toBe(0);
+          expect(removedPositive).toBe(Math.round(0.3 * signs[i].size));
+        } else {
+          expect(removedPositive).toBe(Math.round(0.3 * positive));
+          expect(removedNegative).toBe(Math.round(0.3 * (signs[i].size - positive)));
+          expect(removedNegative).toBeGreaterThan(0);
+        }
+      });
+    }
+  });
+
   it('computes constant and cosine ζ', () => {
     const cos = createZetaSchedule('cosine', 0.3, 10);
     expect(cos.at(0)).toBeCloseTo(0.3, 12);

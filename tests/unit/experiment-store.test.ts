@@ -331,7 +331,7 @@ describe('experiment store: stopping and sharing the worker', () => {
 
 describe('experiment store: the finished experiment', () => {
   const config = (strategy: 'set' | 'static', weightDecay: number): TrainConfig => ({
-    dataset: 'mnist', strategy, hidden: 1000, density: 0.01, zeta: 0.3, zetaSchedule: 'constant', epochs: 10, batchSize: 128,
+    dataset: 'mnist', strategy, hidden: 1000, density: 0.01, zeta: 0.3, zetaSchedule: 'constant', pruning: 'magnitude', epochs: 10, batchSize: 128,
     learningRate: 1e-3, weightDecay, seed: 1, trainLimit: null,
   });
   const loaded = (cmd: Cmd<'loadModel'>, wrongDecay = false): WorkerEvent => {
