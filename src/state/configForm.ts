@@ -1,9 +1,9 @@
 // The Training panel's settings as one declarative table: each field's label, kind and limits drive
 // both the form controls and the parsing of what the user typed into a TrainConfig.
-import { DEFAULT_CONFIG, validateConfig, type DatasetName, type Strategy, type TrainConfig, type ZetaSchedule } from '../engine/types';
+import { DEFAULT_CONFIG, validateConfig, type DatasetName, type Pruning, type Strategy, type TrainConfig, type ZetaSchedule } from '../engine/types';
 
 export type FieldName =
-  | 'strategy' | 'hidden' | 'density' | 'zeta' | 'zetaSchedule' | 'epochs' | 'batchSize'
+  | 'strategy' | 'hidden' | 'density' | 'zeta' | 'zetaSchedule' | 'pruning' | 'epochs' | 'batchSize'
   | 'learningRate' | 'weightDecay' | 'seed' | 'trainLimit';
 
 /** What the user has typed, field by field (inputs hold text; parsing happens once, here). */
@@ -14,6 +14,7 @@ interface ChoiceField {
   label: string;
   kind: 'choice';
   options: ReadonlyArray<{ value: string; label: string }>;
+  hint?: string;
 }
 
 interface NumberField {
@@ -40,12 +41,21 @@ export const ZETA_SCHEDULE_OPTIONS: ReadonlyArray<{ value: ZetaSchedule; label: 
   { value: 'cosine', label: 'cosine decay' },
 ];
 
+export const PRUNING_OPTIONS: ReadonlyArray<{ value: Pruning; label: string }> = [
+  { value: 'magnitude', label: 'smallest |w|' },
+  { value: 'by-sign', label: 'smallest |w| of each sign' },
+];
+
 export const CONFIG_FIELDS: ReadonlyArray<FieldSpec> = [
   { name: 'strategy', label: 'Strategy', kind: 'choice', options: STRATEGY_OPTIONS },
   { name: 'hidden', label: 'Hidden size H', kind: 'int', min: 1, max: 8192, step: 1 },
   { name: 'density', label: 'Density', kind: 'number', min: 0.0001, max: 1, step: 'any' },
   { name: 'zeta', label: 'ζ (prune fraction)', kind: 'number', min: 0, max: 0.99, step: 'any' },
   { name: 'zetaSchedule', label: 'ζ schedule', kind: 'choice', options: ZETA_SCHEDULE_OPTIONS },
+  {
+    name: 'pruning', label: 'Pruning', kind: 'choice', options: PRUNING_OPTIONS,
+    hint: 'Which links a rewiring removes: the ζ weakest of the layer, or (as SET\'s own code does) ζ of the positive and ζ of the negative weights.',
+  },
   { name: 'epochs', label: 'Epochs', kind: 'int', min: 1, max: 1000, step: 1 },
   { name: 'batchSize', label: 'Batch size', kind: 'int', min: 1, max: 60000, step: 1 },
   { name: 'learningRate', label: 'Learning rate', kind: 'number', min: 0, max: 10, step: 'any' },
@@ -69,8 +79,8 @@ export const TRAIN_SIZE_PRESETS: ReadonlyArray<{ id: string; label: string; size
 
 /** Fields that mean nothing for a strategy (the form disables them). */
 export function irrelevantFields(strategy: string): FieldName[] {
-  if (strategy === 'dense') return ['density', 'zeta', 'zetaSchedule'];
-  if (strategy === 'static') return ['zeta', 'zetaSchedule'];
+  if (strategy === 'dense') return ['density', 'zeta', 'zetaSchedule', 'pruning'];
+  if (strategy === 'static') return ['zeta', 'zetaSchedule', 'pruning'];
   return [];
 }
 
@@ -82,6 +92,7 @@ export function formFromConfig(config: TrainConfig, trainSetSize: number): Confi
     density: String(config.density),
     zeta: String(config.zeta),
     zetaSchedule: config.zetaSchedule,
+    pruning: config.pruning,
     epochs: String(config.epochs),
     batchSize: String(config.batchSize),
     learningRate: String(config.learningRate),
@@ -142,6 +153,7 @@ export function parseConfigForm(form: ConfigForm, dataset: DatasetName, trainSet
     density,
     zeta,
     zetaSchedule: form.zetaSchedule as ZetaSchedule,
+    pruning: form.pruning as Pruning,
     epochs,
     batchSize,
     learningRate,

@@ -82,6 +82,7 @@ export function modelLabel(config: TrainConfig): string {
   const parts = [STRATEGY_SHORT[config.strategy], `H=${config.hidden}`];
   if (config.strategy !== 'dense') parts.push(`d=${formatPercent(config.density)}`);
   parts.push(config.weightDecay === 0 ? 'no decay' : `decay ${config.weightDecay.toExponential(0)}`);
+  if (config.pruning === 'by-sign' && (config.strategy === 'set' || config.strategy === 'rigl')) parts.push('pruned by sign');
   return parts.join(' · ');
 }
 

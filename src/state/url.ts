@@ -200,7 +200,7 @@ export interface LabStores {
 
 /** Form fields whose URL key differs from the field's name. */
 const FORM_TO_URL: Readonly<Record<FieldName, UrlKey>> = {
-  strategy: 'strategy', hidden: 'hidden', density: 'density', zeta: 'zeta', zetaSchedule: 'zetaSchedule',
+  strategy: 'strategy', hidden: 'hidden', density: 'density', zeta: 'zeta', zetaSchedule: 'zetaSchedule', pruning: 'pruning',
   epochs: 'epochs', batchSize: 'batch', learningRate: 'lr', weightDecay: 'weightDecay', seed: 'seed',
   trainLimit: 'trainLimit',
 };
@@ -232,6 +232,7 @@ export function configFromUrl(state: UrlState): TrainConfig {
     density: state.density,
     zeta: state.zeta,
     zetaSchedule: state.zetaSchedule,
+    pruning: state.pruning,
     epochs: state.epochs,
     batchSize: state.batch,
     learningRate: state.lr,

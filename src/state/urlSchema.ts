@@ -1,7 +1,7 @@
 // The one table of what a shareable link may carry: each URL key's type, default, parser and
 // serialiser. Parsing is strict (a bad value is rejected, never coerced) and never touches the DOM.
 import { DATASET_NAMES, SPLIT_COUNTS } from '../data/registry';
-import { DEFAULT_CONFIG, type DatasetName, type Strategy, type ZetaSchedule } from '../engine/types';
+import { DEFAULT_CONFIG, PRUNINGS, type DatasetName, type Pruning, type Strategy, type ZetaSchedule } from '../engine/types';
 import { DEFAULT_SLIDERS, SLIDER_MAX, type AttackChoice } from './robustness';
 
 /** Everything a link restores: dataset, training settings, robustness sliders, panel, presentation. */
@@ -12,6 +12,7 @@ export interface UrlState {
   density: number;
   zeta: number;
   zetaSchedule: ZetaSchedule;
+  pruning: Pruning;
   epochs: number;
   batch: number;
   lr: number;
@@ -127,6 +128,7 @@ const FIELDS: { [K in UrlKey]: FieldSpec<UrlState[K]> } = {
   density: numberField('number', DEFAULT_CONFIG.density, { min: 0, max: 1, minExclusive: true }),
   zeta: numberField('number', DEFAULT_CONFIG.zeta, { min: 0, max: 1, maxExclusive: true }),
   zetaSchedule: choiceField(ZETA_SCHEDULES, DEFAULT_CONFIG.zetaSchedule),
+  pruning: choiceField(PRUNINGS, DEFAULT_CONFIG.pruning),
   epochs: numberField('int', DEFAULT_CONFIG.epochs, { min: 1, max: 1000 }),
   batch: numberField('int', DEFAULT_CONFIG.batchSize, { min: 1, max: SPLIT_COUNTS.train }),
   lr: numberField('number', DEFAULT_CONFIG.learningRate, { min: 0, max: 10, minExclusive: true }),

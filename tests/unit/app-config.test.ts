@@ -30,11 +30,13 @@ describe('settings form', () => {
     expect(parseConfigForm({ ...form, trainLimit: '70000' }, 'mnist', 60000).problems)
       .toEqual(['training-set size 70000 exceeds the 60000 images available']);
     expect(parseConfigForm({ ...form, weightDecay: ' 0 ' }, 'mnist', 60000).config?.weightDecay).toBe(0);
+    expect(parseConfigForm({ ...form, pruning: 'by-sign' }, 'mnist', 60000).config?.pruning).toBe('by-sign');
+    expect(parseConfigForm({ ...form, pruning: 'largest' }, 'mnist', 60000).problems).toEqual(['pruning must be magnitude or by-sign, got "largest"']);
   });
 
   it('disables the settings a strategy ignores', () => {
-    expect(irrelevantFields('dense')).toEqual(['density', 'zeta', 'zetaSchedule']);
-    expect(irrelevantFields('static')).toEqual(['zeta', 'zetaSchedule']);
+    expect(irrelevantFields('dense')).toEqual(['density', 'zeta', 'zetaSchedule', 'pruning']);
+    expect(irrelevantFields('static')).toEqual(['zeta', 'zetaSchedule', 'pruning']);
     expect(irrelevantFields('set')).toEqual([]);
   });
 });
@@ -71,6 +73,8 @@ describe('model labels', () => {
     expect(modelLabel(DEFAULT_CONFIG)).toBe('SET · H=1000 · d=1% · decay 1e-4');
     expect(modelLabel({ ...DEFAULT_CONFIG, strategy: 'static', weightDecay: 0, density: 0.05 })).toBe('static · H=1000 · d=5% · no decay');
     expect(modelLabel({ ...DEFAULT_CONFIG, strategy: 'dense', hidden: 64 })).toBe('dense · H=64 · decay 1e-4');
+    expect(modelLabel({ ...DEFAULT_CONFIG, pruning: 'by-sign' })).toBe('SET · H=1000 · d=1% · decay 1e-4 · pruned by sign');
+    expect(modelLabel({ ...DEFAULT_CONFIG, strategy: 'static', pruning: 'by-sign' })).toBe('static · H=1000 · d=1% · decay 1e-4');
   });
 });
 

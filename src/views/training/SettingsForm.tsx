@@ -6,12 +6,12 @@ import { useLab, useTraining } from '../LabContext';
 
 function FieldControl({ spec, value, disabled, onChange }: { spec: FieldSpec; value: string; disabled: boolean; onChange(v: string): void }) {
   const id = `field-${spec.name}`;
-  const hintId = spec.kind !== 'choice' && spec.hint ? `${id}-hint` : undefined;
+  const hintId = spec.hint ? `${id}-hint` : undefined;
   return (
     <div className={`field field-${spec.name}${disabled ? ' field-disabled' : ''}`}>
       <label htmlFor={id}>{spec.label}</label>
       {spec.kind === 'choice' ? (
-        <select id={id} value={value} disabled={disabled} onChange={(e) => onChange(e.target.value)}>
+        <select id={id} value={value} disabled={disabled} aria-describedby={hintId} onChange={(e) => onChange(e.target.value)}>
           {spec.options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
         </select>
       ) : (
@@ -28,7 +28,7 @@ function FieldControl({ spec, value, disabled, onChange }: { spec: FieldSpec; va
           onChange={(e) => onChange(e.target.value)}
         />
       )}
-      {hintId && <p id={hintId} className="field-hint">{spec.kind !== 'choice' && spec.hint}</p>}
+      {hintId && <p id={hintId} className="field-hint">{spec.hint}</p>}
     </div>
   );
 }
