@@ -189,6 +189,10 @@ export function createModelsStore(client: LabClient): StoreApi<ModelsState> & { 
         store.setState((s) => ({ models: [...s.models.filter((m) => m.id !== entry.id), entry] }));
         break;
       }
+      case 'trainResumed':
+        // Continued from its checkpoint after a crash or a lost GPU: training again, perhaps on another path.
+        update(event.modelId, { status: 'training', path: event.path, epochsCompleted: event.fromEpoch });
+        break;
       case 'epoch':
         update(event.modelId, { epochsCompleted: event.event.epoch, accuracy: event.event.testAccuracy });
         break;

@@ -1,7 +1,7 @@
 // The page's zustand stores driven in Node by a fake worker client and a fake data loader: data
 // loading order, run tokens, stale events, progress, histories and the model list.
 import { describe, expect, it } from 'vitest';
-import type { DataArrays, DatasetName } from '../../src/engine/types';
+import { DEFAULT_CONFIG, type DataArrays, type DatasetName } from '../../src/engine/types';
 import { createLab } from '../../src/state/lab';
 import type { LoadOptions } from '../../src/state/session';
 import type { LabClient, WorkerListener } from '../../src/worker/client';
@@ -216,6 +216,19 @@ describe('training store', () => {
     client.emit({ type: 'error', fatal: true, message: 'src/worker/worker.ts: the training worker crashed: boom' });
     expect(t.getState().run).toMatchObject({ status: 'failed', message: expect.stringContaining('boom') });
     expect(lab.session.getState().errors.map((e) => e.message)).toEqual(['src/worker/worker.ts: the training worker crashed: boom']);
+  });
+
+  it('a model continued after a crash or a lost GPU is listed as training again, on its new path, then trained', () => {
+    const { client, lab } = makeLab();
+    const config = { ...DEFAULT_CONFIG, epochs: 3 };
+    client.emit({ type: 'trainStarted', runToken: 1, modelId: 'm1', config, path: 'masked-dense', initialTopology: [] });
+    client.emit({ type: 'epoch', runToken: 1, modelId: 'm1', event: report(1, 0.8) });
+    client.emit({ type: 'error', fatal: true, message: 'src/worker/worker.ts: the training worker crashed: boom' });
+    expect(lab.models.getState().models[0]).toMatchObject({ id: 'm1', status: 'failed' });
+    client.emit({ type: 'trainResumed', runToken: 2, modelId: 'm1', config, fromEpoch: 1, path: 'sparse-cpu', reason: 'restart' });
+    expect(lab.models.getState().models[0]).toMatchObject({ id: 'm1', status: 'training', path: 'sparse-cpu', epochsCompleted: 1 });
+    client.emit({ type: 'trainDone', runToken: 2, modelId: 'm1', summary: { modelId: 'm1', epochsCompleted: 3, finalAccuracy: 0.9, stoppedEarly: false, seconds: 3 } });
+    expect(lab.models.getState().models[0]).toMatchObject({ status: 'trained', epochsCompleted: 3, accuracy: 0.9 });
   });
 
   it('stop while the data loads cancels the start without sending train', async () => {
