@@ -29,6 +29,7 @@ const lab = createLab({
   baseUrl: import.meta.env.BASE_URL,
   galleryCount: GALLERY_COUNT,
   initialDataset: opening.state.dataset,
+  preferBackend: opening.state.backend === 'auto' ? undefined : opening.state.backend,
   initialConfig: configFromUrl(opening.state),
   initialPanel: opening.state.panel,
 });

@@ -92,7 +92,12 @@ async function activate(name: BackendName): Promise<Attempt> {
   }
 }
 
-async function tryWebGpu(): Promise<Attempt> {
+function describeAdapter(a: AdapterSummary): string {
+  return [a.vendor, a.architecture, a.description].filter((x) => x && x !== 'unknown').join(' ') || 'unnamed';
+}
+
+/** `allowSoftware`: use a software rasteriser too (only when the user asked for this backend by name). */
+async function tryWebGpu(allowSoftware: boolean): Promise<Attempt> {
   const gpu = currentNavigator()?.gpu;
   if (!gpu) return { ok: false, reason: 'webgpu: navigator.gpu is not available here' };
   let adapter: GPUAdapter | null;
@@ -104,6 +109,9 @@ async function tryWebGpu(): Promise<Attempt> {
   }
   if (!adapter) return { ok: false, reason: 'webgpu: no GPU adapter was offered' };
   const summary = await readAdapterInfo(adapter);
+  if (summary.software && !allowSoftware) {
+    return { ok: false, reason: `webgpu: the adapter (${describeAdapter(summary)}) is a software rasteriser, far slower here than the sparse CPU path` };
+  }
   try {
     // Loaded lazily: the WebGPU backend is large and useless where there is no GPU.
     await import('@tensorflow/tfjs-backend-webgpu');
@@ -115,11 +123,16 @@ async function tryWebGpu(): Promise<Attempt> {
   return attempt.ok ? { ok: true, adapter: summary, ...(summary.software ? { software: true } : {}) } : attempt;
 }
 
-async function tryWebGl(): Promise<Attempt> {
+async function tryWebGl(allowSoftware: boolean): Promise<Attempt> {
   // tfjs registers WebGL only in a page or a worker, so in Node this is the expected outcome.
   if (!tf.findBackendFactory('webgl')) return { ok: false, reason: 'webgl: not available outside a browser' };
   const attempt = await activate('webgl');
-  return attempt.ok && isSoftwareRenderer(webGlRenderer()) ? { ok: true, software: true } : attempt;
+  if (!attempt.ok) return attempt;
+  const renderer = webGlRenderer();
+  if (!isSoftwareRenderer(renderer)) return attempt;
+  // The next backend tried (CPU) takes over from this one.
+  if (!allowSoftware) return { ok: false, reason: `webgl: the renderer (${renderer}) is a software rasteriser, far slower here than the sparse CPU path` };
+  return { ok: true, software: true };
 }
 
 async function tryCpu(): Promise<Attempt> {
@@ -131,12 +144,14 @@ async function tryCpu(): Promise<Attempt> {
   return activate('cpu');
 }
 
-const TRIES: Record<BackendName, () => Promise<Attempt>> = { webgpu: tryWebGpu, webgl: tryWebGl, cpu: tryCpu };
+const TRIES: Record<BackendName, (allowSoftware: boolean) => Promise<Attempt>> = { webgpu: tryWebGpu, webgl: tryWebGl, cpu: tryCpu };
 
 /**
  * Activates the fastest available backend, starting from `preference` (default: WebGPU) and
  * falling back down the order WebGPU → WebGL → CPU. Backends in `exclude` (one whose device was
- * lost) are skipped, with the reason recorded.
+ * lost) are skipped, with the reason recorded. A GPU backend on a software rasteriser (SwiftShader,
+ * llvmpipe…) is passed over too — the CPU path is much faster than a GPU emulated on the same
+ * CPU — unless it is the `preference` itself: asked for by name, it is used.
  */
 export async function selectBackend(preference?: BackendName, exclude: readonly BackendName[] = []): Promise<BackendInfo> {
   const start = preference === undefined ? 0 : ORDER.indexOf(preference);
@@ -147,7 +162,7 @@ export async function selectBackend(preference?: BackendName, exclude: readonly 
       reasons.push(`${name}: its device was lost earlier in this session`);
       continue;
     }
-    const attempt = await TRIES[name]();
+    const attempt = await TRIES[name](name === preference);
     if (attempt.ok) {
       const info: BackendInfo = { backend: name };
       if (attempt.adapter) info.adapter = attempt.adapter;

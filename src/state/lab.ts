@@ -3,7 +3,7 @@
 import { SPLIT_COUNTS } from '../data/registry';
 import type { DatasetName, TrainConfig } from '../engine/types';
 import type { LabClient } from '../worker/client';
-import { createRunTokens } from '../worker/protocol';
+import { createRunTokens, type BackendName } from '../worker/protocol';
 import { createDrawingStore } from './drawing';
 import { createExperimentStore } from './experiment';
 import { createModelsStore, modelLabel } from './models';
@@ -20,6 +20,8 @@ export interface LabOptions {
   baseUrl: string;
   galleryCount: number;
   initialDataset?: DatasetName;
+  /** A backend asked for by name (see SessionDeps.preferBackend). */
+  preferBackend?: BackendName;
   initialConfig?: TrainConfig;
   initialPanel?: string;
 }
@@ -34,6 +36,7 @@ export function createLab(options: LabOptions) {
     baseUrl: options.baseUrl,
     galleryCount: options.galleryCount,
     initialDataset: options.initialDataset,
+    preferBackend: options.preferBackend,
   });
   // The Train panel and the Experiment panel both start runs; the worker wants their tokens increasing.
   const runTokens = createRunTokens();

@@ -70,6 +70,8 @@ export interface SessionDeps {
   /** Images kept for the gallery. */
   galleryCount: number;
   initialDataset?: DatasetName;
+  /** The backend the user asked for by name (a link's `backend=`); absent: the fastest real one. */
+  preferBackend?: BackendName;
 }
 
 const idleLoad = (): SplitLoad => ({ status: 'idle', dataset: null, loadedBytes: 0, totalBytes: 0, count: 0 });
@@ -131,7 +133,7 @@ export function createSessionStore(deps: SessionDeps): StoreApi<SessionState> & 
       start() {
         if (started) return;
         started = true;
-        client.send({ type: 'init' });
+        client.send(deps.preferBackend ? { type: 'init', preferBackend: deps.preferBackend } : { type: 'init' });
         void get().ensureSplit('test');
       },
 

@@ -27,7 +27,11 @@ export interface UrlState {
   attack: AttackChoice;
   panel: string;
   present: boolean;
+  /** Which backend the worker starts on: 'auto' picks the fastest real one; a name insists on it. */
+  backend: BackendPreference;
 }
+
+export type BackendPreference = 'auto' | 'webgpu' | 'webgl' | 'cpu';
 
 export type UrlKey = keyof UrlState;
 
@@ -97,6 +101,7 @@ function choiceField<T extends string>(choices: readonly T[], defaultValue: T): 
 const STRATEGIES: readonly Strategy[] = ['set', 'rigl', 'static', 'dense'];
 const ZETA_SCHEDULES: readonly ZetaSchedule[] = ['constant', 'cosine'];
 const ATTACKS: readonly AttackChoice[] = ['fgsm', 'pgd', 'noise'];
+const BACKENDS: readonly BackendPreference[] = ['auto', 'webgpu', 'webgl', 'cpu'];
 
 const trainLimitField: FieldSpec<number | null> = {
   type: 'int',
@@ -141,6 +146,7 @@ const FIELDS: { [K in UrlKey]: FieldSpec<UrlState[K]> } = {
   attack: choiceField(ATTACKS, DEFAULT_SLIDERS.attack),
   panel: panelField,
   present: presentField,
+  backend: choiceField(BACKENDS, 'auto'),
 };
 
 /** The schema, in the order keys appear in a link; each field's key is its name in UrlState. */

@@ -1,5 +1,5 @@
 // End-to-end tests of the page in Chromium: backend badge, the gallery of both datasets, and one
-// tiny training run on WebGPU (SwiftShader here, so everything is kept small).
+// tiny training run on WebGPU (SwiftShader here, asked for by name; so everything is kept small).
 import assert from 'node:assert/strict';
 
 const BACKEND_TIMEOUT_MS = 60_000;
@@ -9,8 +9,8 @@ const FIRST_TEST_LABELS = {
   'fashion-mnist': ['Ankle boot', 'Pullover', 'Trouser', 'Trouser', 'Shirt'],
 };
 
-async function openPage(page, baseUrl) {
-  await page.goto(baseUrl);
+async function openPage(page, baseUrl, query = '') {
+  await page.goto(`${baseUrl}${query}`);
   const badge = page.getByTestId('backend-badge');
   await badge.filter({ hasNotText: 'starting' }).waitFor({ timeout: BACKEND_TIMEOUT_MS });
   return badge;
@@ -44,12 +44,19 @@ async function checkGallery(page, dataset) {
 
 export const tests = [
   {
-    name: 'page loads without errors and runs on WebGPU',
+    name: 'page loads without errors; a software GPU is passed over for the CPU path unless WebGPU is asked for',
     async fn({ page, baseUrl, screenshot }) {
-      const badge = await openPage(page, baseUrl);
+      // This machine's WebGPU adapter is SwiftShader (a GPU emulated on the CPU): the page runs the
+      // sparse CPU path instead and says why.
+      let badge = await openPage(page, baseUrl);
+      assert.equal((await badge.textContent())?.trim(), 'cpu');
+      assert.equal((await page.getByTestId('compute-path').textContent())?.trim(), 'sparse CPU');
+      const why = await page.locator('.backend').getAttribute('title');
+      assert.match(why ?? '', /webgpu: the adapter \(google swiftshader[^)]*\) is a software rasteriser/);
+      // Asked for by name (?backend=webgpu), WebGPU is used, and the badge says the GPU is software.
+      badge = await openPage(page, baseUrl, '?backend=webgpu');
       assert.equal((await badge.textContent())?.trim(), 'webgpu');
       assert.equal((await page.getByTestId('compute-path').textContent())?.trim(), 'masked dense');
-      // This machine's WebGPU adapter is SwiftShader: the badge says it is a software GPU.
       assert.equal((await page.getByTestId('software-gpu').textContent())?.trim(), '· software GPU');
       assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Rewire Lab');
       await page.getByTestId('gallery').waitFor({ timeout: 60_000 });
@@ -86,10 +93,10 @@ export const tests = [
     },
   },
   {
-    name: 'a tiny SET network trains from the UI and reports accuracy and rewiring',
+    name: 'a tiny SET network trains from the UI on WebGPU and reports accuracy and rewiring',
     timeoutMs: 150_000,
     async fn({ page, baseUrl, screenshot }) {
-      await openPage(page, baseUrl);
+      await openPage(page, baseUrl, '?backend=webgpu');
       await page.getByLabel('Strategy').selectOption({ label: 'adaptive SET' });
       await page.getByLabel('Hidden size H').fill('32');
       await page.getByLabel('Density').fill('0.05');

@@ -94,7 +94,8 @@ export const tests = [
     name: 'a long session: ten epochs hold the tensor count; a crashed worker restarts and continues; a lost GPU falls back',
     timeoutMs: 240_000,
     async fn({ page, baseUrl, screenshot }) {
-      const badge = await openPage(page, baseUrl, '?debug=1');
+      // WebGPU by name: this machine's adapter is SwiftShader, which the page passes over by itself.
+      const badge = await openPage(page, baseUrl, '?debug=1&backend=webgpu');
       assert.equal((await badge.textContent())?.trim(), 'webgpu');
       mark('page ready');
 

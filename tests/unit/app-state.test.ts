@@ -75,6 +75,15 @@ describe('session store', () => {
     expect(setData).toMatchObject({ type: 'setData', dataset: 'mnist', split: 'test', count: 10 });
   });
 
+  it('starts the worker on the backend a link names, and on the fastest real one otherwise', () => {
+    const { client, lab } = makeLab();
+    lab.session.getState().start();
+    expect(client.sent[0]).toEqual({ type: 'init' });
+    const named = new FakeClient();
+    createLab({ client: named, loadSplit: fakeLoader().loadSplit, baseUrl: '/', galleryCount: 4, preferBackend: 'webgpu' }).session.getState().start();
+    expect(named.sent[0]).toEqual({ type: 'init', preferBackend: 'webgpu' });
+  });
+
   it('records the backend from the ready event', () => {
     const { client, lab } = makeLab();
     client.emit({ type: 'ready', backend: 'webgpu', adapter: { vendor: 'google', architecture: 'swiftshader' }, path: 'masked-dense' });

@@ -37,6 +37,20 @@ describe('selectBackend', () => {
     expect(info.fallbackReason).toMatch(/^webgpu: the backend failed to initialise;/);
   });
 
+  it('passes over a software adapter unless WebGPU is asked for by name', async () => {
+    let asked = 0;
+    const adapter = { info: { vendor: 'google', architecture: 'swiftshader', description: '' } };
+    vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => { asked++; return adapter; } } });
+    const auto = await selectBackend();
+    expect(auto.backend).toBe('cpu');
+    expect(auto.fallbackReason).toMatch(/^webgpu: the adapter \(google swiftshader\) is a software rasteriser, far slower here than the sparse CPU path;/);
+    expect(asked).toBe(1);
+    // Asked for by name, it is tried (and, the stub having no device, fails to start).
+    const named = await selectBackend('webgpu');
+    expect(named.backend).toBe('cpu');
+    expect(named.fallbackReason).toMatch(/^webgpu: the backend failed to initialise;/);
+  });
+
   it('reads adapter info from adapter.info or the older requestAdapterInfo()', async () => {
     const modern = { info: { vendor: 'nvidia', architecture: 'hopper', description: 'H100' } } as unknown as GPUAdapter;
     expect(await readAdapterInfo(modern)).toEqual({ vendor: 'nvidia', architecture: 'hopper', description: 'H100' });
