@@ -55,8 +55,14 @@ export const isExperimentBusy = (phase: ExperimentPhase): boolean => BUSY.has(ph
 const STRATEGY_ORDER: readonly Strategy[] = ['set', 'static', 'rigl', 'dense'];
 const order = (r: ExperimentRun) => EXPERIMENT_STEPS.indexOf(r.step) * 10 + STRATEGY_ORDER.indexOf(r.strategy);
 
-type TrainOutcome = 'done' | 'superseded' | 'failed';
-type SweepOutcome = { ok: true; curves: Array<{ modelId: string; points: SweepPoint[] }> } | { ok: false; cancelled: boolean; message: string };
+/** 'crashed': the worker died under the run; it restarts by itself and the run continues from its checkpoint. */
+type TrainOutcome = 'done' | 'superseded' | 'failed' | 'crashed';
+type SweepOutcome =
+  | { ok: true; curves: Array<{ modelId: string; points: SweepPoint[] }> }
+  | { ok: false; cancelled: boolean; message: string; crashed?: boolean };
+type Restarted = Extract<WorkerEvent, { type: 'workerRestarted' }>;
+/** How long a crashed worker may take to come back before the experiment gives up. */
+const RESTART_WAIT_MS = 60_000;
 
 export function createExperimentStore(deps: ExperimentDeps): ExperimentStore {
   const { client, session, models, runTokens } = deps;
@@ -65,6 +71,33 @@ export function createExperimentStore(deps: ExperimentDeps): ExperimentStore {
   let stopRequested = false;
   let pendingTrain: { token: number; key: string; resolve(outcome: TrainOutcome): void } | null = null;
   let pendingSweep: { requestId: number; resolve(outcome: SweepOutcome): void } | null = null;
+  /** A job waiting for the crashed worker to come back: the restart, or null when it will not. */
+  let pendingRestart: { resolve(event: Restarted | null): void } | null = null;
+  let restartTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The message of the crash being waited out, for the failure that follows if no restart comes. */
+  let crashMessage = '';
+  /** A crash announced a restart that has not arrived yet. */
+  let awaitingRestart = false;
+
+  const settleRestart = (event: Restarted | null) => {
+    if (restartTimer !== null) clearTimeout(restartTimer);
+    restartTimer = null;
+    const pending = pendingRestart;
+    pendingRestart = null;
+    pending?.resolve(event);
+  };
+  /** The supervisor announces the restart right after the crash, before the job is back to wait for it. */
+  let restartedEarly: Restarted | null = null;
+  const waitForRestart = (): Promise<Restarted | null> => new Promise((resolve) => {
+    if (restartedEarly) {
+      const event = restartedEarly;
+      restartedEarly = null;
+      resolve(event);
+      return;
+    }
+    pendingRestart = { resolve };
+    restartTimer = setTimeout(() => settleRestart(null), RESTART_WAIT_MS);
+  });
 
   /** Ends the experiment: runs still waiting are marked as never trained. */
   function end(phase: ExperimentPhase, message: string | null): void {
@@ -87,8 +120,46 @@ export function createExperimentStore(deps: ExperimentDeps): ExperimentStore {
       });
     };
 
+    /**
+     * After a crash: waits for the restarted worker (which holds the models of every finished epoch
+     * again), sends the data back, and continues `run` from its checkpoint — or from the start when no
+     * epoch had finished. Null when there is nothing more to do for this job.
+     */
+    const continueAfterCrash = async (mine: number, run: ExperimentRun): Promise<TrainOutcome | null> => {
+      const restarted = await waitForRestart();
+      if (mine !== job) return null;
+      if (!restarted) {
+        end('failed', `${crashMessage} The worker did not come back, so the experiment stopped; reload the page to run it again.`);
+        return null;
+      }
+      const { ensureSplit } = session.getState();
+      const ready = (await Promise.all([ensureSplit('test'), ensureSplit('train')])).every(Boolean);
+      if (mine !== job) return null;
+      if (!ready) {
+        end('failed', 'The worker was restarted, but the data could not be loaded again (see the message above).');
+        return null;
+      }
+      set({ message: null });
+      const current = get().runs.find((r) => r.key === run.key) ?? run;
+      const kept = restarted.models.find((m) => m.modelId === current.modelId && !m.fromFile);
+      if (!kept) {
+        patchRun(run.key, { epochs: [], accuracy: null, message: 'the worker crashed before the first epoch ended; trained again' });
+        return train(run);
+      }
+      if (kept.epoch >= kept.epochs) {
+        patchRun(run.key, { status: 'trained', progress: null });
+        return 'done';
+      }
+      const token = runTokens.next();
+      patchRun(run.key, { status: 'training', runToken: token, message: `continued from epoch ${kept.epoch} after the worker crashed` });
+      return new Promise((resolve) => {
+        pendingTrain = { token, key: run.key, resolve };
+        client.send({ type: 'resumeTraining', runToken: token, modelId: kept.modelId });
+      });
+    };
+
     /** Removal, then shuffling, for every model of the experiment that has no curve of that kind yet. */
-    const sweepAll = async (mine: number) => {
+    const sweepAll = async (mine: number): Promise<void> => {
       const setup = get().sweepSetup;
       if (!setup) return end('failed', 'src/state/experiment.ts: no sweep setup');
       set({ phase: 'sweeping' });
@@ -105,6 +176,16 @@ export function createExperimentStore(deps: ExperimentDeps): ExperimentStore {
           });
         });
         if (mine !== job) return;
+        if (!outcome.ok && outcome.crashed) {
+          // The restarted worker holds the trained models again: measure what is still missing.
+          const restarted = await waitForRestart();
+          if (mine !== job) return;
+          if (!restarted) return end('failed', `${crashMessage} The worker did not come back, so the experiment stopped; reload the page to run it again.`);
+          if (!(await session.getState().ensureSplit('test'))) return end('failed', 'The worker was restarted, but the test set could not be loaded again.');
+          if (mine !== job) return;
+          set({ message: null });
+          return sweepAll(mine);
+        }
         if (!outcome.ok) {
           if (stopRequested) return end('stopped', 'Stopped while measuring the curves.');
           return end(outcome.cancelled ? 'stopped' : 'failed', outcome.message);
@@ -166,8 +247,12 @@ export function createExperimentStore(deps: ExperimentDeps): ExperimentStore {
         set({ phase: 'training' });
         for (const run of fresh) {
           if (stopRequested) break;
-          const outcome = await train(run);
+          let outcome: TrainOutcome | null = await train(run);
           if (mine !== job) return;
+          while (outcome === 'crashed') {
+            outcome = await continueAfterCrash(mine, run);
+            if (outcome === null || mine !== job) return;
+          }
           if (outcome === 'superseded') return end('stopped', 'Another training run (Train panel) took over the worker, so the experiment stopped.');
         }
         if (stopRequested) return end('stopped', 'Stopped.');
@@ -281,7 +366,27 @@ export function createExperimentStore(deps: ExperimentDeps): ExperimentStore {
   };
 
   const onEvent = (event: WorkerEvent) => {
+    if (event.type === 'workerRestarted') {
+      if (pendingRestart) settleRestart(event);
+      else if (awaitingRestart) restartedEarly = event;
+      awaitingRestart = false;
+      return;
+    }
     if (event.type === 'error' && event.fatal) {
+      const { phase } = store.getState();
+      // Training or measuring, not stopping: the supervisor restarts the worker with the models of
+      // every finished epoch, and the job waits for it and goes on (a crash while waiting ends it).
+      if (event.restarting && pendingRestart === null && !stopRequested && (pendingTrain || pendingSweep) && (phase === 'training' || phase === 'sweeping')) {
+        crashMessage = event.message;
+        awaitingRestart = true;
+        restartedEarly = null;
+        store.setState({ message: 'The worker crashed; it is restarting, and the experiment will go on from the last finished epoch.' });
+        if (pendingTrain) updateRun(pendingTrain.key, () => ({ progress: null, message: 'the worker crashed; waiting for it to restart' }));
+        settleTrain('crashed');
+        settleSweep({ ok: false, cancelled: false, crashed: true, message: event.message });
+        return;
+      }
+      settleRestart(null);
       // The worker is gone with every model it held: the waiting job quits, nothing more is sent.
       job++;
       if (pendingTrain) updateRun(pendingTrain.key, () => ({ status: 'failed', progress: null, message: event.message }));

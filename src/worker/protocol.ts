@@ -218,6 +218,8 @@ export type WorkerEvent =
       message: string;
       /** True when the worker itself died: nothing it held survives. */
       fatal?: boolean;
+      /** With `fatal`: a new worker is being started, and a `workerRestarted` event follows. */
+      restarting?: boolean;
     };
 
 export type WorkerEventType = WorkerEvent['type'];

@@ -105,7 +105,7 @@ export function createSupervisedClient(options: SupervisorOptions): SupervisedCl
     }
     // The new worker gets its models before anything the stores send in answer to the crash.
     restore();
-    emit(event);
+    emit({ ...event, restarting: true });
     emit({
       type: 'workerRestarted', restarts, maxRestarts,
       models: [...kept].map(([modelId, k]) => ({ modelId, epoch: k.epoch, epochs: k.epochs, fromFile: k.restore.kind === 'file' })),

@@ -297,7 +297,7 @@ describe('experiment store: stopping and sharing the worker', () => {
     expect(client.of('train')).toHaveLength(2); // the experiment goes on with static
   });
 
-  it('a crashed worker fails the experiment at once and nothing more is sent', async () => {
+  it('a worker that crashed for good (no restart) fails the experiment at once and nothing more is sent', async () => {
     const { client, lab } = await makeLab();
     const exp = lab.experiment;
     const done = exp.getState().runStep('decay');
@@ -308,6 +308,75 @@ describe('experiment store: stopping and sharing the worker', () => {
     expect(exp.getState().runs.map((r) => r.status)).toEqual(['failed', 'skipped']);
     expect(client.of('train')).toHaveLength(1);
     expect(client.of('sweep')).toHaveLength(0);
+  });
+
+  it('a crashed worker that restarts: the run continues from its checkpoint, the next one trains, the curves follow', async () => {
+    const { client, lab } = await makeLab();
+    const exp = lab.experiment;
+    const done = exp.getState().runStep('decay');
+    await flush();
+    const [first] = client.of('train');
+    client.emit({ type: 'trainStarted', runToken: first.runToken, modelId: 'mC', config: first.config, path: 'sparse-cpu', initialTopology: [] });
+    client.emit({ type: 'epoch', runToken: first.runToken, modelId: 'mC', event: report(1, 0.7) });
+    // The supervisor's order: the crash (a restart follows), then the restart with the kept models.
+    client.emit({ type: 'error', fatal: true, restarting: true, message: 'src/worker/worker.ts: the training worker crashed: boom' });
+    client.emit({ type: 'workerRestarted', restarts: 1, maxRestarts: 3, models: [{ modelId: 'mC', epoch: 1, epochs: first.config.epochs, fromFile: false }] });
+    await flush();
+    expect(exp.getState().phase).toBe('training');
+    const [resume] = client.of('resumeTraining');
+    expect(resume).toMatchObject({ modelId: 'mC' });
+    expect(resume.runToken).toBeGreaterThan(first.runToken);
+    // The data went back to the new worker before the run was continued.
+    const sent = client.sent.map((c) => c.type);
+    expect(sent.lastIndexOf('setData')).toBeGreaterThan(sent.indexOf('train'));
+    expect(sent.lastIndexOf('setData')).toBeLessThan(sent.indexOf('resumeTraining'));
+    expect(exp.getState().runs[0].message).toBe('continued from epoch 1 after the worker crashed');
+    client.emit({ type: 'trainResumed', runToken: resume.runToken, modelId: 'mC', config: first.config, fromEpoch: 1, path: 'sparse-cpu', reason: 'restart' });
+    client.emit({ type: 'epoch', runToken: resume.runToken, modelId: 'mC', event: report(2, 0.8) });
+    client.emit({ type: 'trainDone', runToken: resume.runToken, modelId: 'mC', summary: { modelId: 'mC', epochsCompleted: 2, finalAccuracy: 0.8, stoppedEarly: false, seconds: 3 } });
+    await flush();
+    const second = client.of('train')[1];
+    expect(second.config.strategy).toBe('static');
+    finishRun(client, second, [0.75]);
+    await flush();
+    answerSweep(client, client.of('sweep')[0], () => 0.8);
+    await flush();
+    answerSweep(client, client.of('sweep')[1], () => 0.8);
+    await done;
+    expect(exp.getState()).toMatchObject({ phase: 'done', message: null });
+    expect(exp.getState().runs.map((r) => [r.status, r.accuracy])).toEqual([['trained', 0.8], ['trained', 0.75]]);
+    expect(exp.getState().runs[0].epochs.map((e) => e.epoch)).toEqual([1, 2]);
+  });
+
+  it('a crash before the first epoch ended trains that network again; a crash while measuring measures again', async () => {
+    const { client, lab } = await makeLab();
+    const exp = lab.experiment;
+    const done = exp.getState().runStep('decay');
+    await flush();
+    const [first] = client.of('train');
+    client.emit({ type: 'trainStarted', runToken: first.runToken, modelId: 'mX', config: first.config, path: 'sparse-cpu', initialTopology: [] });
+    client.emit({ type: 'error', fatal: true, restarting: true, message: 'crashed' });
+    client.emit({ type: 'workerRestarted', restarts: 1, maxRestarts: 3, models: [] });
+    await flush();
+    const again = client.of('train')[1];
+    expect(again.config).toEqual(first.config);
+    finishRun(client, again, [0.9]);
+    await flush();
+    finishRun(client, client.of('train')[2], [0.85]);
+    await flush();
+    const [sweep] = client.of('sweep');
+    client.emit({ type: 'error', fatal: true, restarting: true, message: 'crashed while measuring' });
+    client.emit({ type: 'workerRestarted', restarts: 2, maxRestarts: 3, models: [] });
+    await flush();
+    const [, retry] = client.of('sweep');
+    expect(retry).toMatchObject({ kind: sweep.kind, modelIds: sweep.modelIds });
+    expect(retry.requestId).not.toBe(sweep.requestId);
+    answerSweep(client, retry, () => 0.8);
+    await flush();
+    answerSweep(client, client.of('sweep')[2], () => 0.8);
+    await done;
+    expect(exp.getState().phase).toBe('done');
+    expect(client.of('train')).toHaveLength(3);
   });
 
   it('refuses to start while the Train panel trains, and says why', async () => {

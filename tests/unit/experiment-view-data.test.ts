@@ -66,6 +66,9 @@ describe('experiment view data', () => {
     const sw = experimentStatus({ phase: 'sweeping', runs, sweep: { kind: 'shuffle', requestId: 3, done: 12, total: 56 }, message: null });
     expect(sw).toEqual({ text: 'Measuring weight shuffling: 12 of 56 evaluations', bar: { value: 12, max: 56, label: 'Measuring weight shuffling' } });
     expect(experimentStatus({ phase: 'stopped', runs, sweep: null, message: 'Stopped.' }).text).toBe('Stopped.');
+    const crashed = 'The worker crashed; it is restarting, and the experiment will go on from the last finished epoch.';
+    expect(experimentStatus({ phase: 'training', runs, sweep: null, message: crashed })).toEqual({ text: crashed, bar: null });
+    expect(experimentStatus({ phase: 'sweeping', runs, sweep: { kind: 'shuffle', requestId: 3, done: 12, total: 56 }, message: crashed }).text).toBe(crashed);
     expect(experimentStatus({ phase: 'done', runs, sweep: null, message: null }).bar).toBeNull();
   });
 

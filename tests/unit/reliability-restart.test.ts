@@ -130,6 +130,8 @@ describe('a crashed worker', () => {
     expect(fatal.map((e) => e.message.replace(/^.*crashed: /, ''))).toEqual([
       'crash 1 (worker.js:1)', 'crash 2 (worker.js:1)', 'crash 3 (worker.js:1); it crashed 3 times, so it is not restarted again: reload the page',
     ]);
+    // Only the crashes that a new worker follows say so (the experiment waits for those).
+    expect(fatal.map((e) => e.restarting === true)).toEqual([true, true, false]);
     client.send({ type: 'pause', runToken: 1 });
     expect(events.at(-1)).toMatchObject({ type: 'error', message: expect.stringMatching(/cannot send "pause": the training worker has crashed; reload the page/) });
     lab.dispose();

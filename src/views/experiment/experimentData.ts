@@ -79,6 +79,8 @@ export function experimentStatus(s: Pick<ExperimentState, 'phase' | 'runs' | 'sw
     case 'loading-data': return { text: 'Loading the training and test images…', bar: null };
     case 'loading-models': return { text: 'Loading the finished experiment’s networks…', bar: null };
     case 'training': {
+      // A note while training or measuring: the worker crashed and the experiment waits for its restart.
+      if (s.message) return { text: s.message, bar: null };
       if (!training) return { text: 'Starting…', bar: null };
       const p = training.progress;
       const epochs = training.config.epochs;
@@ -87,6 +89,7 @@ export function experimentStatus(s: Pick<ExperimentState, 'phase' | 'runs' | 'sw
       return { text, bar: p ? { value: done, max: epochs * p.batchesPerEpoch, label: `Training ${training.label}` } : null };
     }
     case 'sweeping': {
+      if (s.message) return { text: s.message, bar: null };
       const sw = s.sweep;
       if (!sw) return { text: 'Measuring robustness…', bar: null };
       const what = sw.kind === 'removal' ? 'link removal' : 'weight shuffling';
