@@ -53,6 +53,11 @@ export const tests = [
       assert.equal((await page.getByTestId('compute-path').textContent())?.trim(), 'sparse CPU');
       const why = await page.locator('.backend').getAttribute('title');
       assert.match(why ?? '', /webgpu: the adapter \(google swiftshader[^)]*\) is a software rasteriser/);
+      assert.match(why ?? '', /webgl: the renderer \(.*SwiftShader.*\) is a software rasteriser/i);
+      // WebGL by name: used, and marked as software too.
+      badge = await openPage(page, baseUrl, '?backend=webgl');
+      assert.equal((await badge.textContent())?.trim(), 'webgl');
+      assert.equal((await page.getByTestId('software-gpu').textContent())?.trim(), '· software GPU');
       // Asked for by name (?backend=webgpu), WebGPU is used, and the badge says the GPU is software.
       badge = await openPage(page, baseUrl, '?backend=webgpu');
       assert.equal((await badge.textContent())?.trim(), 'webgpu');
