@@ -49,13 +49,13 @@ export interface ExperimentSize {
  */
 export const EXPERIMENT_SIZES: Readonly<Record<SizeId, ExperimentSize>> = Object.freeze({
   quick: {
-    id: 'quick', label: 'Quick (about a minute)',
+    id: 'quick', label: 'Quick (under a minute)',
     hint: 'H = 512, 2% density, 12,000 images, 5 epochs, batches of 32, learning rate 0.002; curves on 2,000 test images.',
     hidden: 512, density: 0.02, trainLimit: 12000, epochs: 5, batchSize: 32, learningRate: 2e-3, sweepLimit: 2000, repeats: 3,
   },
   full: {
     id: 'full', label: 'Full (the paper’s size)',
-    hint: 'H = 1000, 1% density, all 60,000 images, 10 epochs, batches of 128, learning rate 0.001; curves on all 10,000 test images. Minutes per network.',
+    hint: 'H = 1000, 1% density, all 60,000 images, 10 epochs, batches of 128, learning rate 0.001; curves on all 10,000 test images. About a minute per step on the sparse CPU path (more on a slow machine).',
     hidden: DEFAULT_CONFIG.hidden, density: DEFAULT_CONFIG.density, trainLimit: null, epochs: DEFAULT_CONFIG.epochs,
     batchSize: DEFAULT_CONFIG.batchSize, learningRate: DEFAULT_CONFIG.learningRate, sweepLimit: null, repeats: 3,
   },

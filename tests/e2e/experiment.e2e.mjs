@@ -43,7 +43,7 @@ async function routeFinishedExperiment(page, dir) {
 export const tests = [
   {
     name: 'experiment: step 1 trains SET and static, shows both pixel maps, the removal curves and the table',
-    // About 60 s here (SwiftShader compiles the WebGPU kernels during the first epoch); more when the machine is busy.
+    // A few seconds on the sparse CPU path (the page passes over this machine's software GPU); more when the machine is busy.
     timeoutMs: 120_000,
     async fn({ page, baseUrl, screenshot }) {
       await page.setViewportSize({ width: 1280, height: 900 });
