@@ -98,6 +98,9 @@ export const tests = [
       await problem.waitFor({ timeout: 10_000 });
       assert.match(await problem.textContent(), /broken\.json: unsupported model file version 99/);
       assert.equal(await page.getByTestId('model-file-list').locator('li').count(), 1);
+      // Said once, beside the button (not again in the banner at the top).
+      await page.waitForTimeout(300);
+      assert.equal(await page.getByText(/broken\.json: unsupported model file version 99/).count(), 1);
 
       // Export the model: the download is the same model file format.
       const modelDownload = page.waitForEvent('download');

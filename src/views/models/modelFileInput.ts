@@ -1,11 +1,12 @@
 // The one handler behind every "Load model file…" input: refuses oversized files before reading them
-// (parsing a huge file would stall the page for nothing), then hands the text to the models store.
+// (parsing a huge file would stall the page for nothing), then hands the text to the models store. A
+// refused file is reported beside the button, once.
 import { useCallback, type ChangeEvent } from 'react';
 import { MAX_MODEL_FILE_BYTES } from '../../engine/modelFile';
 import { useLab } from '../LabContext';
 
 export function useModelFileInput(): (event: ChangeEvent<HTMLInputElement>) => Promise<void> {
-  const { models } = useLab();
+  const { models, session } = useLab();
   return useCallback(async (event: ChangeEvent<HTMLInputElement>) => {
     const input = event.currentTarget;
     const file = input.files?.[0];
@@ -16,6 +17,11 @@ export function useModelFileInput(): (event: ChangeEvent<HTMLInputElement>) => P
       models.getState().reportLoadError(`${file.name}: the file is ${mb(file.size)} MB, over the ${mb(MAX_MODEL_FILE_BYTES)} MB limit for model files`);
       return;
     }
-    await models.getState().loadModelFile(await file.text(), file.name);
-  }, [models]);
+    const outcome = await models.getState().loadModelFile(await file.text(), file.name);
+    if (!outcome.ok) {
+      // Said beside the button that was used; the same words in the banner at the top would say it twice.
+      const { errors, dismissError } = session.getState();
+      for (const e of errors) if (e.message === outcome.error) dismissError(e.id);
+    }
+  }, [models, session]);
 }
