@@ -4,18 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type DataArrays, type DatasetName } from '../../src/engine/types';
 import { createLab } from '../../src/state/lab';
 import type { LoadOptions } from '../../src/state/session';
-import type { LabClient, WorkerListener } from '../../src/worker/client';
-import type { EpochReport, Split, WorkerCommand, WorkerEvent } from '../../src/worker/protocol';
+import type { EpochReport, Split } from '../../src/worker/protocol';
+import { FakeClient } from './fakeClient';
 
-class FakeClient implements LabClient {
-  sent: WorkerCommand[] = [];
-  private listeners = new Set<WorkerListener>();
-  send(cmd: WorkerCommand) { this.sent.push(cmd); }
-  subscribe(l: WorkerListener) { this.listeners.add(l); return () => { this.listeners.delete(l); }; }
-  terminate() { this.listeners.clear(); }
-  emit(e: WorkerEvent) { for (const l of [...this.listeners]) l(e); }
-  types() { return this.sent.map((c) => c.type); }
-}
 
 interface PendingLoad { dataset: DatasetName; split: Split; opts: LoadOptions; resolve(d: DataArrays): void; reject(e: Error): void }
 

@@ -11,23 +11,8 @@ import { createLab } from '../../src/state/lab';
 import { LIVE_SEED } from '../../src/state/robustness';
 import { createModelsStore, type ModelEntry } from '../../src/state/models';
 import { createSessionStore } from '../../src/state/session';
-import type { LabClient, WorkerListener } from '../../src/worker/client';
-import type { WorkerCommand, WorkerEvent } from '../../src/worker/protocol';
+import { FakeClient } from './fakeClient';
 
-class FakeClient implements LabClient {
-  sent: WorkerCommand[] = [];
-  private listeners = new Set<WorkerListener>();
-  send(cmd: WorkerCommand) { this.sent.push(cmd); }
-  subscribe(l: WorkerListener) { this.listeners.add(l); return () => { this.listeners.delete(l); }; }
-  terminate() { this.listeners.clear(); }
-  emit(e: WorkerEvent) { for (const l of [...this.listeners]) l(e); }
-  last<T extends WorkerCommand['type']>(type: T) {
-    return this.sent.filter((c) => c.type === type).at(-1) as Extract<WorkerCommand, { type: T }>;
-  }
-  ofType<T extends WorkerCommand['type']>(type: T) {
-    return this.sent.filter((c) => c.type === type) as Array<Extract<WorkerCommand, { type: T }>>;
-  }
-}
 
 /** Logits whose softmax puts most mass on `top`. */
 function logitsFor(top: number): Float32Array {
@@ -106,9 +91,9 @@ describe('drawing store: live predictions', () => {
     expect(s.pixels).toHaveLength(784);
     expect(s.version).toBe(3);
     // One request in flight: three inputs, still one predict sent, for the first.
-    expect(client.ofType('predict')).toHaveLength(1);
-    expect(client.ofType('predict')[0]).toMatchObject({ modelId: 'm1', count: 1, seed: DRAW_SEED });
-    expect(client.ofType('predict')[0].setting).toBeUndefined();
+    expect(client.of('predict')).toHaveLength(1);
+    expect(client.of('predict')[0]).toMatchObject({ modelId: 'm1', count: 1, seed: DRAW_SEED });
+    expect(client.of('predict')[0].setting).toBeUndefined();
   });
 
   it('asks each model in turn, and shows softmax probabilities', () => {
@@ -117,12 +102,12 @@ describe('drawing store: live predictions', () => {
     addModel('m2');
     addModel('other', 'fashion-mnist'); // another dataset: not offered
     drawing.getState().inkChanged(() => bar(40), true);
-    expect(client.ofType('predict').map((c) => c.modelId)).toEqual(['m1']);
+    expect(client.of('predict').map((c) => c.modelId)).toEqual(['m1']);
     const sentPixels = client.last('predict').pixels;
     expect(sentPixels).not.toBe(drawing.getState().pixels); // a copy: the client transfers what it sends
     expect(Array.from(sentPixels)).toEqual(Array.from(drawing.getState().pixels!));
     answerPredict(1);
-    expect(client.ofType('predict').map((c) => c.modelId)).toEqual(['m1', 'm2']);
+    expect(client.of('predict').map((c) => c.modelId)).toEqual(['m1', 'm2']);
     answerPredict(7);
     const { predictions, version } = drawing.getState();
     expect(Object.keys(predictions)).toEqual(['m1', 'm2']);
@@ -138,7 +123,7 @@ describe('drawing store: live predictions', () => {
     drawing.getState().inkChanged(() => bar(20), true);
     const first = client.last('predict');
     drawing.getState().inkChanged(() => bar(60), true); // a second stroke before the answer
-    expect(client.ofType('predict')).toHaveLength(1);
+    expect(client.of('predict')).toHaveLength(1);
     answerPredict(3); // the answer to the first drawing
     const s = drawing.getState();
     expect(s.predictions.m1.version).toBe(s.version - 1); // shown, but known to be outdated
@@ -158,7 +143,7 @@ describe('drawing store: live predictions', () => {
     addModel('m2');
     drawing.getState().inkChanged(() => bar(40), true);
     client.emit({ type: 'stale', requestId: client.last('predict').requestId });
-    expect(client.ofType('predict').map((c) => c.modelId)).toEqual(['m1', 'm2']); // m2 first, m1 again after it
+    expect(client.of('predict').map((c) => c.modelId)).toEqual(['m1', 'm2']); // m2 first, m1 again after it
     client.emit({ type: 'error', requestId: client.last('predict').requestId, message: 'host.ts: no model m2' });
     expect(drawing.getState().predictionErrors).toEqual({ m2: 'host.ts: no model m2' });
     expect(client.last('predict').modelId).toBe('m1'); // m1 asked again after its stale answer
@@ -179,7 +164,7 @@ describe('drawing store: live predictions', () => {
   it('a model that finishes training predicts the current drawing; clearing empties everything', () => {
     const { drawing, client, addModel, answerPredict } = setup();
     drawing.getState().inkChanged(() => bar(40), true);
-    expect(client.ofType('predict')).toHaveLength(0);
+    expect(client.of('predict')).toHaveLength(0);
     addModel('m1');
     expect(client.last('predict').modelId).toBe('m1');
     answerPredict(1);
@@ -194,7 +179,7 @@ describe('drawing store: live predictions', () => {
     // An empty pad is no input.
     drawing.getState().inkChanged(() => ({ ink: new Float32Array(100), width: 10, height: 10 }), true);
     expect(drawing.getState().pixels).toBeNull();
-    expect(client.ofType('predict')).toHaveLength(2); // the first drawing and the second, nothing for the empty pad
+    expect(client.of('predict')).toHaveLength(2); // the first drawing and the second, nothing for the empty pad
   });
 
   it('sends the Robustness panel\'s structural setting and predicts again when it changes', () => {
@@ -210,10 +195,10 @@ describe('drawing store: live predictions', () => {
     structural.value = { removal: 0.2, shuffle: 0.1, seed: 9 };
     for (const l of structural.listeners) l();
     expect(drawing.getState().settingLabel).toBe('under 20% link removal and 10% weight shuffling');
-    expect(client.ofType('predict')).toHaveLength(2);
+    expect(client.of('predict')).toHaveLength(2);
     expect(client.last('predict').setting).toMatchObject({ removal: 0.2, shuffle: 0.1 });
     for (const l of structural.listeners) l(); // same values: nothing to ask
-    expect(client.ofType('predict')).toHaveLength(2);
+    expect(client.of('predict')).toHaveLength(2);
     // The attack runs on the same perturbed network as the prediction it starts from.
     answerPredict(2);
     drawing.getState().attack();
@@ -312,7 +297,7 @@ describe('drawing store: attacks', () => {
     client.emit({ type: 'error', requestId: client.last('predict').requestId, message: 'no such model' });
     expect(drawing.getState().attacks.m1).toMatchObject({ status: 'error' });
     expect(drawing.getState().attacks.m1.message).toMatch(/no such model/);
-    expect(client.ofType('attack')).toHaveLength(0);
+    expect(client.of('attack')).toHaveLength(0);
   });
 
   it('a fatal worker error ends the request in flight', () => {

@@ -7,27 +7,20 @@ import type { DataArrays, DatasetName, TrainConfig } from '../../src/engine/type
 import { EXPERIMENT_SIZES, SWEEP_LEVELS } from '../../src/state/experimentPlan';
 import { createLab } from '../../src/state/lab';
 import type { LoadOptions } from '../../src/state/session';
-import type { LabClient, WorkerListener } from '../../src/worker/client';
 import type { EpochReport, Split, WorkerCommand, WorkerEvent } from '../../src/worker/protocol';
+import { FakeClient, type Cmd } from './fakeClient';
 
-type Cmd<T extends WorkerCommand['type']> = Extract<WorkerCommand, { type: T }>;
 
-class FakeClient implements LabClient {
-  sent: WorkerCommand[] = [];
-  private listeners = new Set<WorkerListener>();
-  /** Answers loadModel commands at once when set. */
+/** Answers loadModel commands at once when `loadAnswer` is set. */
+class LoadingClient extends FakeClient {
   loadAnswer: ((cmd: Cmd<'loadModel'>) => WorkerEvent) | null = null;
-  send(cmd: WorkerCommand) {
-    this.sent.push(cmd);
+  override send(cmd: WorkerCommand) {
+    super.send(cmd);
     if (cmd.type === 'loadModel' && this.loadAnswer) {
       const answer = this.loadAnswer(cmd);
       queueMicrotask(() => this.emit(answer));
     }
   }
-  subscribe(l: WorkerListener) { this.listeners.add(l); return () => { this.listeners.delete(l); }; }
-  terminate() { this.listeners.clear(); }
-  emit(e: WorkerEvent) { for (const l of [...this.listeners]) l(e); }
-  of<T extends WorkerCommand['type']>(type: T): Array<Cmd<T>> { return this.sent.filter((c): c is Cmd<T> => c.type === type); }
 }
 
 const flush = async () => { for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0)); };
@@ -38,7 +31,7 @@ function data(count: number): DataArrays {
 
 /** A lab whose data loads answer at once. */
 async function makeLab() {
-  const client = new FakeClient();
+  const client = new LoadingClient();
   const loadSplit = (_d: DatasetName, split: Split, _o: LoadOptions) => Promise.resolve(data(split === 'test' ? 20 : 40));
   const lab = createLab({ client, loadSplit, baseUrl: '/', galleryCount: 2 });
   lab.session.getState().start();

@@ -9,8 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { clearDataCache, loadSplit } from '../../src/data/loadBrowser';
 import { REPO_ROOT } from '../../src/data/loadNode';
 import { createLab } from '../../src/state/lab';
-import type { LabClient, WorkerListener } from '../../src/worker/client';
-import type { WorkerCommand } from '../../src/worker/protocol';
+import { FakeClient } from './fakeClient';
 
 const BASE = 'http://lab.test/';
 const broken = new Map<string, { status: number } | { body: Uint8Array<ArrayBuffer> }>();
@@ -27,14 +26,9 @@ async function fakeFetch(input: string | URL | Request): Promise<Response> {
   }
 }
 
-class FakeClient implements LabClient {
-  sent: WorkerCommand[] = [];
-  private listeners = new Set<WorkerListener>();
-  send(cmd: WorkerCommand) { this.sent.push(cmd); }
-  subscribe(l: WorkerListener) { this.listeners.add(l); return () => { this.listeners.delete(l); }; }
-  terminate() { this.listeners.clear(); }
-  setData() { return this.sent.filter((c): c is Extract<WorkerCommand, { type: 'setData' }> => c.type === 'setData').map((c) => `${c.dataset}/${c.split}/${c.count}`); }
-}
+
+/** The data the page sent to the worker, as "dataset/split/count". */
+const setDataSent = (client: FakeClient) => client.of('setData').map((c) => `${c.dataset}/${c.split}/${c.count}`);
 
 const mnist = (name: string) => `${BASE}data/mnist/${name}`;
 const asset = (name: string) => new Uint8Array(readFileSync(join(REPO_ROOT, 'public/data/mnist', name)));
@@ -73,7 +67,7 @@ describe('a broken MNIST asset', () => {
     expect(error.message).toContain(mnist(file));
     expect(error.message).toMatch(problem);
     expect(lab.session.getState().loads.test.status).toBe('error');
-    expect(client.setData()).toEqual([]);
+    expect(setDataSent(client)).toEqual([]);
 
     lab.training.getState().setField('trainLimit', '1000');
     await lab.training.getState().start();
@@ -85,7 +79,7 @@ describe('a broken MNIST asset', () => {
     expect(lab.session.getState().loads.test).toMatchObject({ status: 'ready', dataset: 'fashion-mnist', count: 10000 });
     expect(lab.session.getState().gallery).toMatchObject({ dataset: 'fashion-mnist', count: 3 });
     expect(Array.from(lab.session.getState().gallery!.labels)).toEqual([9, 2, 1]); // Ankle boot, Pullover, Trouser
-    expect(client.setData()).toEqual(['fashion-mnist/test/10000']);
+    expect(setDataSent(client)).toEqual(['fashion-mnist/test/10000']);
     lab.dispose();
   });
 });

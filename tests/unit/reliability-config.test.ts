@@ -8,8 +8,9 @@ import { selectBackend } from '../../src/engine/backend';
 import { createSparseCpuPath } from '../../src/engine/sparseCpu';
 import type { ComputePath, DataArrays } from '../../src/engine/types';
 import { createLab } from '../../src/state/lab';
-import { createLabClient, type LabClient, type WorkerListener } from '../../src/worker/client';
-import type { ModelCheckpoint, WorkerCommand, WorkerEvent } from '../../src/worker/protocol';
+import { createLabClient } from '../../src/worker/client';
+import type { ModelCheckpoint, WorkerEvent } from '../../src/worker/protocol';
+import { FakeClient } from './fakeClient';
 import { createSupervisedClient } from '../../src/worker/supervisor';
 import { InProcessWorker, TEST, TRAIN, until } from './reliability-harness';
 
@@ -29,13 +30,6 @@ const BAD_FORMS: Array<[Record<string, string>, RegExp, RegExp?]> = [
   [{ trainLimit: '0' }, /^training-set size must be a positive integer, got 0$/],
 ];
 
-class FakeClient implements LabClient {
-  sent: WorkerCommand[] = [];
-  private listeners = new Set<WorkerListener>();
-  send(cmd: WorkerCommand) { this.sent.push(cmd); }
-  subscribe(l: WorkerListener) { this.listeners.add(l); return () => { this.listeners.delete(l); }; }
-  terminate() { this.listeners.clear(); }
-}
 
 function capture(): CommandIo & { stderr: string[] } {
   const stderr: string[] = [];

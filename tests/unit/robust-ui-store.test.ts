@@ -5,18 +5,9 @@ import { DEFAULT_CONFIG, type DataArrays, type TrainConfig } from '../../src/eng
 import { createLab } from '../../src/state/lab';
 import { ADVERSARIAL_SUBSET, createRobustnessStore, EVALUATE_INTERVAL_MS, SAMPLE_COUNT, type Clock } from '../../src/state/robustness';
 import { parseLevels, parseRepeats, sweepLevelsFor } from '../../src/state/robustnessSweep';
-import type { LabClient, WorkerListener } from '../../src/worker/client';
-import type { LoadedModelInfo, WorkerCommand, WorkerEvent } from '../../src/worker/protocol';
+import type { LoadedModelInfo, WorkerEvent } from '../../src/worker/protocol';
+import { FakeClient } from './fakeClient';
 
-class FakeClient implements LabClient {
-  sent: WorkerCommand[] = [];
-  private listeners = new Set<WorkerListener>();
-  send(cmd: WorkerCommand) { this.sent.push(cmd); }
-  subscribe(l: WorkerListener) { this.listeners.add(l); return () => { this.listeners.delete(l); }; }
-  terminate() { this.listeners.clear(); }
-  emit(e: WorkerEvent) { for (const l of [...this.listeners]) l(e); }
-  of<T extends WorkerCommand['type']>(type: T) { return this.sent.filter((c): c is Extract<WorkerCommand, { type: T }> => c.type === type); }
-}
 
 function manualClock(): Clock & { advance(ms: number): void } {
   let now = 10_000;
