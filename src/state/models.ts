@@ -66,7 +66,8 @@ export function loadedEntry(info: LoadedModelInfo): ModelEntry {
     density: config.strategy === 'dense' ? 1 : config.density,
     weightDecay: config.weightDecay,
     config,
-    // Where the worker evaluates it: the sparse CPU path for sparse models, the device path for dense ones.
+    // Where the worker evaluates it: the sparse CPU path for sparse models; dense ones on the device path
+    // where a hardware GPU is under it (on the CPU path otherwise, see evalHost.ts Lane).
     path: config.strategy === 'dense' ? 'dense' : 'sparse-cpu',
     status: 'loaded',
     epochsCompleted: config.epochs,
