@@ -25,6 +25,8 @@ export interface BackendInfo {
   fallbackReason?: string;
   /** The GPU backend runs on a software rasteriser (see AdapterSummary.software). */
   software?: boolean;
+  /** A software GPU was there and passed over for this (CPU) backend. */
+  skippedSoftware?: boolean;
 }
 
 const ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'cpu'];
@@ -78,7 +80,7 @@ function webGlRenderer(): string | undefined {
   }
 }
 
-type Attempt = { ok: true; adapter?: AdapterSummary; software?: boolean } | { ok: false; reason: string };
+type Attempt = { ok: true; adapter?: AdapterSummary; software?: boolean } | { ok: false; reason: string; software?: boolean };
 
 async function activate(name: BackendName): Promise<Attempt> {
   try {
@@ -110,7 +112,7 @@ async function tryWebGpu(allowSoftware: boolean): Promise<Attempt> {
   if (!adapter) return { ok: false, reason: 'webgpu: no GPU adapter was offered' };
   const summary = await readAdapterInfo(adapter);
   if (summary.software && !allowSoftware) {
-    return { ok: false, reason: `webgpu: the adapter (${describeAdapter(summary)}) is a software rasteriser, far slower here than the sparse CPU path` };
+    return { ok: false, software: true, reason: `webgpu: the adapter (${describeAdapter(summary)}) is a software rasteriser, far slower here than the sparse CPU path` };
   }
   try {
     // Loaded lazily: the WebGPU backend is large and useless where there is no GPU.
@@ -131,7 +133,7 @@ async function tryWebGl(allowSoftware: boolean): Promise<Attempt> {
   const renderer = webGlRenderer();
   if (!isSoftwareRenderer(renderer)) return attempt;
   // The next backend tried (CPU) takes over from this one.
-  if (!allowSoftware) return { ok: false, reason: `webgl: the renderer (${renderer}) is a software rasteriser, far slower here than the sparse CPU path` };
+  if (!allowSoftware) return { ok: false, software: true, reason: `webgl: the renderer (${renderer}) is a software rasteriser, far slower here than the sparse CPU path` };
   return { ok: true, software: true };
 }
 
@@ -157,6 +159,7 @@ export async function selectBackend(preference?: BackendName, exclude: readonly 
   const start = preference === undefined ? 0 : ORDER.indexOf(preference);
   if (start < 0) throw new Error(`backend.ts: unknown backend preference "${String(preference)}" (use webgpu, webgl or cpu)`);
   const reasons: string[] = [];
+  let skippedSoftware = false;
   for (const name of ORDER.slice(start)) {
     if (exclude.includes(name)) {
       reasons.push(`${name}: its device was lost earlier in this session`);
@@ -167,10 +170,12 @@ export async function selectBackend(preference?: BackendName, exclude: readonly 
       const info: BackendInfo = { backend: name };
       if (attempt.adapter) info.adapter = attempt.adapter;
       if (attempt.software) info.software = true;
+      if (skippedSoftware) info.skippedSoftware = true;
       if (reasons.length > 0) info.fallbackReason = reasons.join('; ');
       return info;
     }
     reasons.push(attempt.reason);
+    if (attempt.software) skippedSoftware = true;
   }
   throw new Error(`backend.ts: no tfjs backend could be started (${reasons.join('; ')})`);
 }

@@ -33,6 +33,8 @@ export interface BackendInfo {
   path?: PathKind;
   /** A software rasteriser, not a GPU: the badge says so, and dense models are evaluated on the CPU. */
   software?: boolean;
+  /** A software GPU was passed over for the CPU path: the badge says so. */
+  skippedSoftware?: boolean;
 }
 
 /** The first few test images of a dataset, kept on the main thread for the gallery. */
@@ -186,6 +188,7 @@ export function createSessionStore(deps: SessionDeps): StoreApi<SessionState> & 
         backend: {
           status: 'ready', name: event.backend, adapter: event.adapter, fallbackReason: event.fallbackReason, path: event.path,
           ...(event.software ? { software: true } : {}),
+          ...(event.skippedSoftware ? { skippedSoftware: true } : {}),
         },
       });
     } else if (event.type === 'error') {

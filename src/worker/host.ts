@@ -100,7 +100,7 @@ export function createWorkerHost(post: (event: WorkerEvent) => void, options: Wo
       });
     });
     const fallbackReason = [lossNote, info.fallbackReason].filter(Boolean).join('; ') || undefined;
-    post({ type: 'ready', runToken, backend: info.backend, adapter: info.adapter, fallbackReason, path: choice.path, ...(info.software ? { software: true } : {}) });
+    post({ type: 'ready', runToken, backend: info.backend, adapter: info.adapter, fallbackReason, path: choice.path, ...(info.software ? { software: true } : {}), ...(info.skippedSoftware ? { skippedSoftware: true } : {}) });
     return choice;
   };
 

@@ -136,6 +136,8 @@ export type WorkerEvent =
       path: PathKind;
       /** The GPU under the backend is a software rasteriser (SwiftShader, llvmpipe…). */
       software?: boolean;
+      /** A software GPU was passed over for this backend. */
+      skippedSoftware?: boolean;
     }
   | { type: 'dataReady'; dataset: DatasetName; split: Split; count: number }
   | {

@@ -51,6 +51,7 @@ export const tests = [
       let badge = await openPage(page, baseUrl);
       assert.equal((await badge.textContent())?.trim(), 'cpu');
       assert.equal((await page.getByTestId('compute-path').textContent())?.trim(), 'sparse CPU');
+      assert.equal((await page.getByTestId('software-gpu-skipped').textContent())?.trim(), '· software GPU passed over');
       const why = await page.locator('.backend').getAttribute('title');
       assert.match(why ?? '', /webgpu: the adapter \(google swiftshader[^)]*\) is a software rasteriser/);
       assert.match(why ?? '', /webgl: the renderer \(.*SwiftShader.*\) is a software rasteriser/i);

@@ -79,6 +79,9 @@ describe('session store', () => {
     const { client, lab } = makeLab();
     client.emit({ type: 'ready', backend: 'webgpu', adapter: { vendor: 'google', architecture: 'swiftshader' }, path: 'masked-dense' });
     expect(lab.session.getState().backend).toMatchObject({ status: 'ready', name: 'webgpu', path: 'masked-dense' });
+    expect(lab.session.getState().backend.skippedSoftware).toBeUndefined();
+    client.emit({ type: 'ready', backend: 'cpu', path: 'sparse-cpu', fallbackReason: 'webgpu: the adapter … is a software rasteriser', skippedSoftware: true });
+    expect(lab.session.getState().backend).toMatchObject({ status: 'ready', name: 'cpu', skippedSoftware: true });
   });
 
   it('switching dataset abandons the old load and loads the new test set', async () => {

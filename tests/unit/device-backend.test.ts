@@ -45,10 +45,12 @@ describe('selectBackend', () => {
     expect(auto.backend).toBe('cpu');
     expect(auto.fallbackReason).toMatch(/^webgpu: the adapter \(google swiftshader\) is a software rasteriser, far slower here than the sparse CPU path;/);
     expect(asked).toBe(1);
+    expect(auto.skippedSoftware).toBe(true);
     // Asked for by name, it is tried (and, the stub having no device, fails to start).
     const named = await selectBackend('webgpu');
     expect(named.backend).toBe('cpu');
     expect(named.fallbackReason).toMatch(/^webgpu: the backend failed to initialise;/);
+    expect(named.skippedSoftware).toBeUndefined();
   });
 
   it('reads adapter info from adapter.info or the older requestAdapterInfo()', async () => {

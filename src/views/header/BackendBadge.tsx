@@ -29,6 +29,7 @@ export function BackendBadge() {
         <span data-testid="compute-path">{pathLabel}</span>
         {adapter && <span className="muted"> · {adapter}</span>}
         {backend.software && <span className="muted" data-testid="software-gpu"> · software GPU</span>}
+        {backend.skippedSoftware && <span className="muted" data-testid="software-gpu-skipped"> · software GPU passed over</span>}
       </span>
     </div>
   );
