@@ -18,9 +18,13 @@ async function canvasPrint(locator) {
   });
 }
 
-async function settled(page) {
+/** The canvas once it has drawn `epoch` (when given) and its rewiring animation has settled. */
+async function settled(page, epoch) {
   const canvas = page.getByTestId('adjacency-canvas');
-  await page.waitForFunction(() => document.querySelector('[data-testid="adjacency-canvas"]')?.getAttribute('data-animating') !== 'true', null, { timeout: 10_000 });
+  await page.waitForFunction((e) => {
+    const c = document.querySelector('[data-testid="adjacency-canvas"]');
+    return c !== null && c.getAttribute('data-animating') !== 'true' && (e === undefined || c.getAttribute('data-drawn-epoch') === String(e));
+  }, epoch, { timeout: 10_000 });
   return canvas;
 }
 
@@ -77,10 +81,10 @@ export const tests = [
       // The picture changes between epochs (layer 1, after each animation has settled).
       await page.getByLabel('Layer', { exact: true }).selectOption('0');
       await epochSlider.fill('0');
-      const before = await canvasPrint(await settled(page));
+      // The slider was left at epoch 2 above: read the canvas once it has drawn epoch 0.
+      const before = await canvasPrint(await settled(page, 0));
       await epochSlider.fill('2');
-      await page.locator('[data-testid="adjacency-canvas"][data-epoch="2"]').waitFor({ timeout: 5_000 });
-      const after = await canvasPrint(await settled(page));
+      const after = await canvasPrint(await settled(page, 2));
       assert.notEqual(after, before, 'the adjacency canvas did not change between epoch 0 and epoch 2');
       await screenshot('wiring-epoch-2');
 

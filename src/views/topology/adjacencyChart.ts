@@ -172,6 +172,8 @@ export function createAdjacencyChart(canvas: HTMLCanvasElement, svgElement: SVGS
     canvas.dataset.redrawMs = ms.toFixed(2);
     canvas.dataset.redrawCount = String(redraws);
     canvas.dataset.animating = anim ? 'true' : 'false';
+    // The epoch whose picture is on the canvas now (data-epoch changes at update, before the next frame draws it).
+    canvas.dataset.drawnEpoch = String(data.epoch);
     overlay.update(geometry(), layout, transform);
     refreshHover();
     if (animation) requestDraw();
