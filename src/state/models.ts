@@ -54,18 +54,25 @@ export function isEvaluable(m: ModelEntry): boolean {
   return m.status === 'loaded' || (m.status !== 'training' && m.epochsCompleted > 0);
 }
 
-/** "SET · H=1000 · d=1% · decay 1e-4 — from file.json": a loaded model's entry. */
-export function loadedEntry(info: LoadedModelInfo): ModelEntry {
-  const { config } = info;
+/** The entry fields that follow from a model's configuration. */
+function configFields(config: TrainConfig): Pick<ModelEntry, 'dataset' | 'strategy' | 'hidden' | 'density' | 'weightDecay' | 'config'> {
   return {
-    id: info.modelId,
-    label: info.label.trim() !== '' ? info.label : modelLabel(config),
     dataset: config.dataset,
     strategy: config.strategy,
     hidden: config.hidden,
     density: config.strategy === 'dense' ? 1 : config.density,
     weightDecay: config.weightDecay,
     config,
+  };
+}
+
+/** "SET · H=1000 · d=1% · decay 1e-4 — from file.json": a loaded model's entry. */
+export function loadedEntry(info: LoadedModelInfo): ModelEntry {
+  const { config } = info;
+  return {
+    id: info.modelId,
+    label: info.label.trim() !== '' ? info.label : modelLabel(config),
+    ...configFields(config),
     // Where the worker evaluates it: the sparse CPU path for sparse models; dense ones on the device path
     // where a hardware GPU is under it (on the CPU path otherwise, see evalHost.ts Lane).
     path: config.strategy === 'dense' ? 'dense' : 'sparse-cpu',
@@ -176,12 +183,7 @@ export function createModelsStore(client: LabClient): StoreApi<ModelsState> & { 
         const entry: ModelEntry = {
           id: event.modelId,
           label: modelLabel(config),
-          dataset: config.dataset,
-          strategy: config.strategy,
-          hidden: config.hidden,
-          density: config.strategy === 'dense' ? 1 : config.density,
-          weightDecay: config.weightDecay,
-          config,
+          ...configFields(config),
           path: event.path,
           status: 'training',
           epochsCompleted: 0,
