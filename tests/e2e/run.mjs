@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
+import { ensureChromium } from './browser.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
@@ -18,7 +19,6 @@ let PORT = 0;
 let BASE_URL = '';
 const DIST = mkdtempSync(path.join(tmpdir(), 'rewire-lab-dist-'));
 const ONLY = process.env.E2E_ONLY ?? '';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const DEFAULT_TEST_TIMEOUT_MS = 90_000;
 const SERVER_START_TIMEOUT_MS = 30_000;
 // WebGPU appears on SwiftShader with only --enable-unsafe-webgpu (checked with Chromium 156 here).
@@ -169,11 +169,12 @@ function build() {
 }
 
 async function main() {
+  // The browser first: where none is installed this may install one (minutes) or stop with a hint.
+  const executablePath = ensureChromium();
   cleanups.push(async () => rmSync(DIST, { recursive: true, force: true }));
   build();
   PORT = await freePort();
   BASE_URL = `http://127.0.0.1:${PORT}/`;
-  if (!existsSync(CHROMIUM)) throw new Error(`tests/e2e/run.mjs: Chromium not found at ${CHROMIUM}`);
   mkdirSync(ARTIFACTS, { recursive: true });
   const tests = await loadTests();
   const server = startPreview();
@@ -181,7 +182,7 @@ async function main() {
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'rewire-lab-e2e-'));
   cleanups.push(async () => rmSync(userDataDir, { recursive: true, force: true }));
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1360, height: 900 },
+    executablePath, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1360, height: 900 },
   });
   cleanups.push(() => context.close());
 
