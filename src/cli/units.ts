@@ -116,7 +116,7 @@ export async function readPlan(path: string): Promise<Unit[]> {
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new Error(`cannot read the plan ${path}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`cannot read the plan ${path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   if (lines.length === 0) throw new Error(`${path} holds no units`);
