@@ -4,6 +4,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT } from '../data/loadNode';
+import type { TrainConfig } from '../engine/types';
 import { readUnitOutput, runUnit } from './unitRun';
 import type { Unit } from './units';
 
@@ -14,8 +15,30 @@ export interface UnitFinished {
   total: number;
   seconds: number;
   elapsedSeconds: number;
-  /** Remaining time at the pace of the units run so far (null before the first). */
+  /** Remaining time at the pace of the units run so far, weighed by their estimated cost (null before the first). */
   etaSeconds: number | null;
+}
+
+/**
+ * A unit's rough cost, for the ETA only: multiply-adds per image (links of the three sparse layers,
+ * or their dense size) times the images it passes through. A 5% training weighs ~4× a 1% one, and a
+ * sweep weighs little next to a training (measured here: 1% 16 s, 5% 75 s per training).
+ */
+export function estimatedCost(unit: Unit, trainings: ReadonlyMap<string, TrainConfig>): number {
+  const size = unit.run.size;
+  const h = size.hidden;
+  const config = unit.kind === 'train' ? unit.config : trainings.get(unit.needs);
+  const density = config?.density ?? size.density;
+  const sparseLinks = (784 * h + 2 * h * h) * (config?.strategy === 'dense' ? 1 : density);
+  const perImage = sparseLinks + 10 * h;
+  if (unit.kind === 'train') {
+    // Forward and backward (×3) over the training set, plus each epoch's test pass.
+    return unit.config.epochs * (3 * (size.trainLimit ?? 60000) + 10000) * perImage;
+  }
+  const r = unit.request;
+  const images = r.limit ?? 10000;
+  const passes = r.kind === 'pgd' ? 3 * (r.steps ?? 10) + 1 : r.kind === 'fgsm' ? 4 : 1;
+  return r.levels.length * Math.max(1, r.repeats) * images * passes * perImage;
 }
 
 export interface ScheduleOptions {
@@ -41,13 +64,19 @@ export async function runUnits(folder: string, units: readonly Unit[], opts: Sch
   const pending = units.filter((u) => !done.has(u.id));
   const t0 = performance.now();
   let ran = 0;
+  let costDone = 0;
+  const trainings = new Map(units.flatMap((u) => (u.kind === 'train' ? [[u.id, u.config] as const] : [])));
+  let costLeft = pending.reduce((sum, u) => sum + estimatedCost(u, trainings), 0);
   const failures: string[] = [];
   const finish = (unit: Unit, seconds: number) => {
     done.add(unit.id);
     ran++;
+    const cost = estimatedCost(unit, trainings);
+    costDone += cost;
+    costLeft -= cost;
     const elapsedSeconds = (performance.now() - t0) / 1000;
-    const remaining = units.length - done.size;
-    opts.onFinished?.({ unit, done: done.size, total: units.length, seconds, elapsedSeconds, etaSeconds: (elapsedSeconds / ran) * remaining });
+    const etaSeconds = costDone > 0 ? (elapsedSeconds / costDone) * Math.max(0, costLeft) : null;
+    opts.onFinished?.({ unit, done: done.size, total: units.length, seconds, elapsedSeconds, etaSeconds });
   };
   const nextReady = () => {
     const i = pending.findIndex((u) => u.kind === 'train' || done.has(u.needs));

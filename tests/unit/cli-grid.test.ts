@@ -5,6 +5,7 @@ import { gridCells, gridFromFlags, interval95, planGridModels } from '../../src/
 import { gridCsv, gridMarkdown, gridSvg } from '../../src/cli/gridReport';
 import { progressBar, progressLine } from '../../src/cli/progress';
 import { parseSeedList } from '../../src/cli/reproduce';
+import { estimatedCost } from '../../src/cli/scheduler';
 import { configFor, QUICK_SIZE } from '../../src/cli/reproducePlan';
 import type { SweepRecord } from '../../src/cli/sweeps';
 import { planUnits, type RunInfo, type SweepUnit } from '../../src/cli/units';
@@ -110,6 +111,20 @@ describe('units of a plan', () => {
     expect(planUnits(run, models, 'elsewhere/plan.jsonl').map((u) => u.id)).toEqual(units.map((u) => u.id));
     const more = planUnits({ ...run, size: { ...run.size, epochs: 3 } }, models, 'out/plan.jsonl');
     expect(more.every((u, i) => u.id !== units[i].id)).toBe(true);
+  });
+});
+
+describe('ETA weights', () => {
+  it('weigh a unit by its links and images: 5% trains at ~4× 1% (the dense output layer is shared), a sweep costs less than its training', () => {
+    const grid = { strategies: ['set' as const], densities: [0.01, 0.05], zetas: [0.3], weightDecays: [1e-4] };
+    const run: RunInfo = { dataset: 'mnist', command: 'x', quick: false, size: { ...QUICK_SIZE, hidden: 1000, trainLimit: null, testLimit: 5000 }, seeds: [1], sweepSeed: 1, reuseModels: false, grid };
+    const units = planUnits(run, planGridModels(grid, [1]), 'p');
+    const trainings = new Map(units.flatMap((u) => (u.kind === 'train' ? [[u.id, u.config] as const] : [])));
+    const [train1, train5, sweep1] = [units[0], units[1], units[2]].map((u) => estimatedCost(u, trainings));
+    expect(train5 / train1).toBeGreaterThan(3.5);
+    expect(train5 / train1).toBeLessThan(5);
+    expect(sweep1).toBeLessThan(train1 / 5);
+    expect(estimatedCost(units[4], trainings) / sweep1).toBeCloseTo(train5 / train1, 9);
   });
 });
 
