@@ -53,7 +53,8 @@ export function gridSvg(cells: readonly GridCell[], title: string): string | nul
   const densities = [...new Set(points.map((p) => p.cell.density))].sort((a, b) => a - b);
   const logMin = Math.log10(densities[0]), logMax = Math.log10(densities[densities.length - 1]);
   const span = logMax - logMin || 1;
-  const x = (d: number) => left + (densities.length === 1 ? 0.5 : (Math.log10(d) - logMin) / span) * (W - left - right);
+  // 8% of the plot's width as a margin on each side keeps the end points and their bars off the axis.
+  const x = (d: number) => left + (0.08 + 0.84 * (densities.length === 1 ? 0.5 : (Math.log10(d) - logMin) / span)) * (W - left - right);
   const lows = points.map((p) => p.interval.low), highs = points.map((p) => p.interval.high);
   const yMin = Math.max(0, Math.floor(Math.min(...lows) * 10) / 10), yMax = Math.min(1, Math.ceil(Math.max(...highs) * 10) / 10);
   const y = (a: number) => top + (1 - (a - yMin) / (yMax - yMin || 1)) * (H - top - bottom);

@@ -4,7 +4,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT } from '../data/loadNode';
-import type { TrainConfig } from '../engine/types';
+import type { DatasetName, TrainConfig } from '../engine/types';
 import { readUnitOutput, runUnit } from './unitRun';
 import type { Unit } from './units';
 
@@ -50,7 +50,7 @@ export interface ScheduleOptions {
 }
 
 /** Messages between the scheduler and a worker process. */
-export type ToWorker = { type: 'run'; folder: string; unit: Unit };
+export type ToWorker = { type: 'run'; folder: string; unit: Unit } | { type: 'warm'; dataset: DatasetName; splits: Array<'train' | 'test'> };
 export type FromWorker = { type: 'log'; line: string } | { type: 'done'; id: string } | { type: 'failed'; id: string; message: string };
 
 const WORKER = fileURLToPath(new URL('./unitWorker.ts', import.meta.url));
@@ -111,7 +111,9 @@ export async function runUnits(folder: string, units: readonly Unit[], opts: Sch
         }
         if (busy === 0) resolve();
       };
+      const warm: ToWorker = { type: 'warm', dataset: units[0].run.dataset, splits: pending.some((u) => u.kind === 'train') ? ['test', 'train'] : ['test'] };
       for (const worker of workers) {
+        worker.send(warm);
         worker.on('message', (message: FromWorker) => {
           if (message.type === 'log') return opts.log(message.line);
           const unit = worker.unit as Unit;

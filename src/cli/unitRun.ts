@@ -19,8 +19,8 @@ export type UnitOutput = { id: string; kind: 'train'; record: TrainedModelRecord
 
 const splits = new Map<string, Promise<DataArrays>>();
 
-/** Each process loads a split once, however many units it runs. */
-function split(dataset: DatasetName, which: 'train' | 'test'): Promise<DataArrays> {
+/** Each process loads a split once, however many units it runs (and may start before its first unit). */
+export function split(dataset: DatasetName, which: 'train' | 'test'): Promise<DataArrays> {
   const key = `${dataset}/${which}`;
   let p = splits.get(key);
   if (p === undefined) {
