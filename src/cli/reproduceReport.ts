@@ -71,7 +71,7 @@ export function resultsMarkdown(r: ReproduceResults): string {
     '',
     `Command: \`${r.command}\`  `,
     `Run: ${r.startedAt} → ${r.finishedAt} (${minutes(r.seconds)}: training ${minutes(r.phases.trainingSeconds)}, ` +
-      `main sweeps ${minutes(r.phases.sweepSeconds)}, ablation sweeps ${minutes(r.phases.ablationSeconds)})  `,
+      `main sweeps ${minutes(r.phases.sweepSeconds)}, ablation${r.grid ? ' and grid' : ''} sweeps ${minutes(r.phases.ablationSeconds)}, each summed over its units)  `,
     `Network 784→${s.hidden}→${s.hidden}→${s.hidden}→10, density ${s.density * 100}% in the three first layers, ζ 0.3${s.pruning === 'by-sign' ? ' (SET prunes each sign separately)' : ''}, Adam 1e-3, batch ${s.batchSize}, ` +
       `${s.epochs} epochs${s.denseEpochs !== undefined && s.denseEpochs !== s.epochs ? ` (the dense model: ${s.denseEpochs})` : ''}, ${s.trainLimit ?? 'all 60,000'} training images. Sweeps: removal and shuffling on ${s.testLimit ?? 'all 10,000'} test images ` +
       `with ${s.repeats} repeats; FGSM, PGD (${s.pgdSteps} steps, random start) and uniform noise on the first ${s.attackLimit} test images ` +
