@@ -18,7 +18,10 @@ export function startOffline(update: UpdateStore, baseUrl: string): void {
   const updateServiceWorker = registerSW({
     onNeedRefresh: () => update.getState().offer(() => void updateServiceWorker(true)),
     onOfflineReady: () => update.getState().setOfflineReady(),
-    onRegisterError: (e: unknown) => console.warn(`Offline use is unavailable: ${e instanceof Error ? e.message : String(e)}`),
+    onRegisterError: (e: unknown) => {
+      // Offline, the update check fails while the installed worker keeps serving the page: nothing to say.
+      if (navigator.serviceWorker.controller === null) console.warn(`Offline use is unavailable: ${e instanceof Error ? e.message : String(e)}`);
+    },
   });
 }
 

@@ -29,6 +29,8 @@ const MIME = {
  */
 async function subPathServer(answer) {
   const state = { offline: false, afterOffline: [], version: 1 };
+  // The browser itself checks sw.js for an update on navigation, past the page's offline emulation; it
+  // fails here as it would without a network, and the installed worker stays.
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (state.offline) {
@@ -48,7 +50,7 @@ async function subPathServer(answer) {
     offline: () => { state.offline = true; },
     online: () => { state.offline = false; },
     nextVersion: () => { state.version++; },
-    afterOffline: () => state.afterOffline,
+    afterOffline: () => state.afterOffline.filter((p) => p !== `${SUB_PATH}sw.js`),
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }
@@ -56,7 +58,9 @@ async function subPathServer(answer) {
 /** Forwards to the harness's server (the default relative build, here served under a sub-path). */
 function forwardTo(baseUrl) {
   return (rel, req, res, version) => {
-    const upstream = request(new URL(rel, baseUrl), { method: req.method, headers: { ...req.headers, host: new URL(baseUrl).host } }, (up) => {
+    const headers = { ...req.headers, host: new URL(baseUrl).host };
+    if (rel.startsWith('sw.js')) delete headers['accept-encoding']; // plain text, so a comment can be appended
+    const upstream = request(new URL(rel, baseUrl), { method: req.method, headers }, (up) => {
       if (rel.startsWith('sw.js') && version > 1) {
         // A redeploy: the same worker with one more comment is a new version to the browser.
         const chunks = [];
@@ -112,9 +116,28 @@ async function waitForPrecache(page, swUrl) {
     const missing = files.filter((f) => ![...cached].some((c) => c.endsWith(f)));
     if (missing.length > 0) throw new Error(`not precached: ${missing.join(', ')}`);
     let bytes = 0;
-    for (const k of keys) bytes += (await (await cache.match(k)).blob()).size;
-    return { files: keys.length, bytes };
+    const sizes = [];
+    for (const k of keys) {
+      const size = (await (await cache.match(k)).blob()).size;
+      bytes += size;
+      sizes.push(`${new URL(k.url).pathname.split('/').pop()} ${size}`);
+    }
+    return { files: keys.length, bytes, sizes };
   }, manifest);
+}
+
+/** Waits until the runtime cache holds every one of `files` (names, without folders). */
+async function waitForRuntimeCache(page, files) {
+  await page.waitForFunction(async (want) => {
+    if (!(await caches.has('rewire-lab-large-files'))) return false;
+    const names = (await (await caches.open('rewire-lab-large-files')).keys()).map((r) => new URL(r.url).pathname.split('/').pop());
+    return want.every((w) => names.includes(w));
+  }, files, { timeout: 120_000, polling: 500 });
+}
+
+async function waitForAllPretrained(page) {
+  await page.getByTestId('pretrained-status').filter({ hasText: /^Loaded pretrained/ }).filter({ hasNotText: 'loading' })
+    .waitFor({ timeout: 120_000 });
 }
 
 /** The runtime cache's file names (the large files cached when first fetched). */
@@ -178,7 +201,9 @@ export const tests = [
         await page.goto(home);
         await waitForBackend(page);
         const precache = await waitForPrecache(page, `${server.origin}${SUB_PATH}sw.js`);
-        console.log(`    precache: ${precache.files} files, ${precache.bytes} bytes (${(precache.bytes / 2 ** 20).toFixed(1)} MiB)`);
+        // Stored bytes: a server that sends the .gz files with Content-Encoding: gzip (vite preview does) has
+        // them stored inflated.
+        console.log(`    precache: ${precache.files} files, ${precache.bytes} bytes stored (${(precache.bytes / 2 ** 20).toFixed(1)} MiB): ${precache.sizes.join(', ')}`);
         await page.getByTestId('offline-ready').waitFor({ timeout: 30_000 });
 
         // The first visit's large files: the dense model (fetched before the worker took over, then topped
@@ -186,29 +211,25 @@ export const tests = [
         const dense = mnistModels().filter((m) => m.strategy === 'dense').map((m) => m.file);
         assert.ok(dense.length > 0, 'the index lists no dense MNIST model');
         await trainTiny(page);
-        await page.waitForFunction(async (want) => {
-          if (!(await caches.has('rewire-lab-large-files'))) return false;
-          const names = (await (await caches.open('rewire-lab-large-files')).keys()).map((r) => new URL(r.url).pathname.split('/').pop());
-          return want.every((w) => names.includes(w));
-        }, [...dense, 'train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz'], { timeout: 120_000, polling: 500 });
+        await waitForRuntimeCache(page, [...dense, 'train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz']);
         console.log(`    runtime cache after one visit: ${(await runtimeCached(page)).sort().join(', ')}`);
 
         await page.context().setOffline(true);
         server.offline();
         await page.reload();
         await waitForBackend(page);
-        await page.getByTestId('pretrained-status').filter({ hasText: /^Loaded pretrained/ }).filter({ hasNotText: 'loading' })
-          .waitFor({ timeout: 120_000 });
+        await waitForAllPretrained(page);
         await expectAnswers(page, mnistModels().length);
         await screenshot('offline-draw');
         await trainTiny(page);
         assert.deepEqual(server.afterOffline(), [], `requests reached the server while offline: ${server.afterOffline().join(', ')}`);
 
-        // Back online, a redeploy: the new worker waits, the banner offers a reload, and the click switches.
+        // Back online, a redeploy: on the next visit the new worker installs and waits, the banner offers a
+        // reload, and the click switches to it.
         await page.context().setOffline(false);
         server.online();
         server.nextVersion();
-        await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
+        await page.reload();
         const banner = page.getByTestId('update-banner');
         await banner.waitFor({ timeout: 60_000 });
         assert.match(await page.getByRole('status').filter({ has: banner }).textContent(), /new version/);
@@ -241,14 +262,17 @@ export const tests = [
         await page.goto(`${server.origin}${SUB_PATH}?panel=draw`);
         await waitForBackend(page);
         await waitForPrecache(page, `${server.origin}${SUB_PATH}sw.js`);
+        await waitForRuntimeCache(page, mnistModels().filter((m) => m.strategy === 'dense').map((m) => m.file));
         const scope = await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.scope);
         assert.equal(scope, `${server.origin}${SUB_PATH}`);
         await page.context().setOffline(true);
         server.offline();
         // A link with another query is still the page (the navigation fallback), offline too.
-        await page.goto(`${server.origin}${SUB_PATH}?dataset=fashion-mnist`);
+        await page.goto(`${server.origin}${SUB_PATH}?seed=3`);
         await waitForBackend(page);
-        await page.locator('[data-testid="gallery"][data-dataset="fashion-mnist"]').waitFor({ timeout: 60_000 });
+        await page.locator('[data-testid="gallery"][data-dataset="mnist"]').waitFor({ timeout: 60_000 });
+        await waitForAllPretrained(page);
+        await expectAnswers(page, mnistModels().length);
         assert.deepEqual(server.afterOffline(), [], `requests reached the server while offline: ${server.afterOffline().join(', ')}`);
       } finally {
         await page.context().setOffline(false).catch(() => undefined);
