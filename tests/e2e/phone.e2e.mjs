@@ -12,8 +12,11 @@ const PHONE = { width: 390, height: 844 };
 const PANELS = ['train', 'wiring', 'statistics', 'robustness', 'draw', 'experiment'];
 
 /** How far the page reaches past the screen's right edge (0 when nothing scrolls sideways). */
-function sidewaysOverflow(page) {
-  return page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
+async function sidewaysOverflow(page) {
+  // A phone browser widens its layout viewport to content that does not fit, so innerWidth must be
+  // checked too, not only compared with.
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.scrollingElement.scrollWidth, innerWidth: window.innerWidth }));
+  return Math.max(scrollWidth, innerWidth) - PHONE.width;
 }
 
 /** The widest elements past the right edge, to name in a failure. */
@@ -56,9 +59,12 @@ export const tests = [
       assert.equal(await chips.count(), models.length);
 
       await touchSeven(page);
-      await page.waitForFunction((n) => [...document.querySelectorAll('[data-testid="answer-strip"] li')]
-        .filter((li) => li.dataset.top !== '').length === n, models.length, { timeout: 60_000 });
+      // Every model has answered this drawing (not a part of the stroke): the bars below say so.
+      await page.waitForFunction((n) => document.querySelectorAll('[data-testid^="probabilities-"][data-current="true"]').length === n,
+        models.length, { timeout: 60_000 });
       const tops = await chips.evaluateAll((lis) => lis.map((li) => Number(li.dataset.top)));
+      const barTops = await page.locator('[data-testid^="probabilities-"]').evaluateAll((els) => els.map((el) => Number(el.dataset.top)));
+      assert.deepEqual(tops, barTops, 'the strip and the bars disagree');
       // Most networks read a clear "7" right; all of them answering is what the strip must show.
       assert.ok(tops.filter((t) => t === 7).length >= Math.ceil(models.length / 2), `top answers ${tops.join(', ')}`);
 
