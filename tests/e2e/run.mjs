@@ -17,6 +17,8 @@ const ARTIFACTS = path.join(HERE, 'artifacts');
 // (E2E_ONLY=<substring> keeps the test files whose names contain it).
 let PORT = 0;
 let BASE_URL = '';
+/** The Chromium to drive, found (or installed) at start. */
+let EXECUTABLE = '';
 const DIST = mkdtempSync(path.join(tmpdir(), 'rewire-lab-dist-'));
 const ONLY = process.env.E2E_ONLY ?? '';
 const DEFAULT_TEST_TIMEOUT_MS = 90_000;
@@ -104,8 +106,26 @@ async function loadTests() {
   return tests;
 }
 
-async function runTest(context, test) {
-  const page = await context.newPage();
+/**
+ * The browser profile a test runs in. Service workers are blocked in the shared one: a worker registered
+ * by one test would outlive it and answer the next test's requests from its cache, past page.route. A
+ * test that declares `context` (e.g. `{ serviceWorkers: 'allow' }`, a phone's viewport) gets a fresh
+ * profile of its own with those options, closed after it.
+ */
+async function contextFor(shared, test) {
+  if (!test.context) return { context: shared, close: async () => undefined };
+  const userDataDir = mkdtempSync(path.join(tmpdir(), 'rewire-lab-e2e-own-'));
+  const context = await chromium.launchPersistentContext(userDataDir, { ...contextOptions(), ...test.context });
+  return { context, close: async () => { await context.close(); rmSync(userDataDir, { recursive: true, force: true }); } };
+}
+
+function contextOptions() {
+  return { executablePath: EXECUTABLE, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1360, height: 900 }, serviceWorkers: 'block' };
+}
+
+async function runTest(shared, test) {
+  const own = await contextFor(shared, test);
+  const page = await own.context.newPage();
   const problems = [];
   const allowed = test.allowConsoleErrors ?? [];
   // The first unexpected error ends the test at once instead of letting it wait for its timeout.
@@ -147,6 +167,7 @@ async function runTest(context, test) {
     return { ok: false, seconds: (Date.now() - started) / 1000, error: message + extra };
   } finally {
     await page.close().catch(() => undefined);
+    await own.close().catch(() => undefined);
   }
 }
 
@@ -170,7 +191,7 @@ function build() {
 
 async function main() {
   // The browser first: where none is installed this may install one (minutes) or stop with a hint.
-  const executablePath = ensureChromium();
+  EXECUTABLE = ensureChromium();
   cleanups.push(async () => rmSync(DIST, { recursive: true, force: true }));
   build();
   PORT = await freePort();
@@ -181,9 +202,7 @@ async function main() {
   await waitForServer(server);
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'rewire-lab-e2e-'));
   cleanups.push(async () => rmSync(userDataDir, { recursive: true, force: true }));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1360, height: 900 },
-  });
+  const context = await chromium.launchPersistentContext(userDataDir, contextOptions());
   cleanups.push(() => context.close());
 
   let passed = 0;
