@@ -104,6 +104,8 @@ export interface GridCell {
   seeds: number[];
   /** Clean test accuracy over seeds. */
   accuracy: Interval;
+  /** Gini coefficient of the input pixels' link counts over seeds (null for dense). */
+  pixelGini: Interval | null;
   /** Per sweep kind and level: accuracy over every seed's every draw. */
   perturbed: Array<{ kind: string; level: number; draws: number; interval: Interval }>;
 }
@@ -116,6 +118,7 @@ export interface GridModelInput {
   density: number;
   zeta: number;
   testAccuracy: number;
+  pixelGini: number | null;
 }
 
 /** One cell per (strategy, density, ζ, decay), in first-seen order, pooling its seeds' sweeps. */
@@ -141,6 +144,7 @@ export function gridCells(models: readonly GridModelInput[], records: readonly S
     return {
       strategy: first.strategy, density: first.density, zeta: first.zeta, weightDecay: first.weightDecay, seeds: members.map((m) => m.seed),
       accuracy: interval95(members.map((m) => m.testAccuracy)),
+      pixelGini: members.every((m) => m.pixelGini !== null) ? interval95(members.map((m) => m.pixelGini as number)) : null,
       perturbed: [...keys.values()].map((e) => ({ kind: e.kind, level: e.level, draws: e.values.length, interval: interval95(e.values) })),
     };
   });

@@ -1,6 +1,7 @@
 // `lab merge`: checks that every unit of a plan is done and writes results.json, the CSVs and
 // results.md from the units' outputs, exactly as one `lab reproduce` run writes them.
 import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { FlagSpec, FlagValues } from './args';
 import { ablationGroups, ablationModelRow } from './ablation';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './command';
@@ -11,7 +12,7 @@ import { RESULTS_FORMAT, writeResults, type ReproduceResults } from './reproduce
 import type { ReproduceData, TrainedModelRecord } from './reproduceRun';
 import type { SweepRecord } from './sweeps';
 import { readUnitOutput, type UnitOutput } from './unitRun';
-import { planFolder, readPlan, type SweepUnit, type TrainUnit, type Unit } from './units';
+import { doneFile, planFolder, readPlan, type SweepUnit, type TrainUnit, type Unit } from './units';
 
 export const MERGE_FLAGS: readonly FlagSpec[] = [
   { name: 'plan', type: 'string', valueName: 'FILE', required: true, help: 'the plan written by `lab plan` (its folder holds the units\' outputs and receives the results)' },
@@ -69,6 +70,7 @@ export function mergeData(units: readonly Unit[], outputs: ReadonlyMap<string, U
     const gridModels: GridModelInput[] = trainings.filter((u) => u.model.grid !== undefined).map((u) => ({
       name: u.model.name, strategy: u.model.strategy, weightDecay: u.model.weightDecay, seed: u.model.seed,
       density: u.config.strategy === 'dense' ? 1 : u.config.density, zeta: u.config.zeta, testAccuracy: (recordOf(u) as TrainedModelRecord).testAccuracy,
+      pixelGini: (recordOf(u) as TrainedModelRecord).pixelGini,
     }));
     const gridSweeps = sweepsOf('grid');
     data.grid = { spec, models: gridModels, sweeps: gridSweeps, cells: gridCells(gridModels, gridSweeps) };
@@ -107,8 +109,10 @@ async function runMerge(values: FlagValues, io: CommandIo): Promise<number> {
     return EXIT_USAGE;
   }
   try {
+    // The run's span: from the plan's writing to the last unit's output, however late the merge runs.
     const startedAt = (await stat(planPath)).mtime;
-    const written = await writeResults(folder, resultsOf(units, mergeData(units, outputs), startedAt, new Date()));
+    const ends = await Promise.all(units.map(async (u) => (await stat(join(folder, doneFile(u)))).mtime.getTime()));
+    const written = await writeResults(folder, resultsOf(units, mergeData(units, outputs), startedAt, new Date(Math.max(...ends))));
     io.out(`lab merge: ${units.length} units merged; wrote ${written.join(', ')}`);
     return EXIT_OK;
   } catch (e) {

@@ -72,7 +72,7 @@ export function resultsMarkdown(r: ReproduceResults): string {
     `Command: \`${r.command}\`  `,
     `Run: ${r.startedAt} → ${r.finishedAt} (${minutes(r.seconds)}: training ${minutes(r.phases.trainingSeconds)}, ` +
       `main sweeps ${minutes(r.phases.sweepSeconds)}, ablation${r.grid ? ' and grid' : ''} sweeps ${minutes(r.phases.ablationSeconds)}, each summed over its units)  `,
-    `Network 784→${s.hidden}→${s.hidden}→${s.hidden}→10, density ${s.density * 100}% in the three first layers, ζ 0.3${s.pruning === 'by-sign' ? ' (SET prunes each sign separately)' : ''}, Adam 1e-3, batch ${s.batchSize}, ` +
+    `Network 784→${s.hidden}→${s.hidden}→${s.hidden}→10, ${r.grid ? 'density and ζ per grid cell (below)' : `density ${s.density * 100}%`} in the three first layers${r.grid ? '' : ', ζ 0.3'}${s.pruning === 'by-sign' ? ' (SET prunes each sign separately)' : ''}, Adam 1e-3, batch ${s.batchSize}, ` +
       `${s.epochs} epochs${s.denseEpochs !== undefined && s.denseEpochs !== s.epochs ? ` (the dense model: ${s.denseEpochs})` : ''}, ${s.trainLimit ?? 'all 60,000'} training images. Sweeps: removal and shuffling on ${s.testLimit ?? 'all 10,000'} test images ` +
       `with ${s.repeats} repeats; FGSM, PGD (${s.pgdSteps} steps, random start) and uniform noise on the first ${s.attackLimit} test images ` +
       `(${s.attackRepeats} repeat${s.attackRepeats === 1 ? '' : 's'} for PGD and noise). Cells are mean ± std over repeats.`,
@@ -88,9 +88,8 @@ export function resultsMarkdown(r: ReproduceResults): string {
       ]),
     ),
     '',
-    '## Robustness of the adaptive (SET), static and dense models',
-    '',
   ];
+  if (r.sweeps.length > 0) lines.push('## Robustness of the adaptive (SET), static and dense models', '');
   for (const group of groupByKind(r.sweeps)) lines.push(sweepMarkdownTable(group), '');
   if (r.ablation) {
     lines.push(

@@ -62,10 +62,10 @@ export async function runUnits(folder: string, units: readonly Unit[], opts: Sch
   const skipped = done.size;
   if (skipped > 0) opts.onSkipped?.(skipped);
   const pending = units.filter((u) => !done.has(u.id));
+  const trainings = new Map(units.flatMap((u) => (u.kind === 'train' ? [[u.id, u.config] as const] : [])));
   const t0 = performance.now();
   let ran = 0;
   let costDone = 0;
-  const trainings = new Map(units.flatMap((u) => (u.kind === 'train' ? [[u.id, u.config] as const] : [])));
   let costLeft = pending.reduce((sum, u) => sum + estimatedCost(u, trainings), 0);
   const failures: string[] = [];
   const finish = (unit: Unit, seconds: number) => {
@@ -78,9 +78,16 @@ export async function runUnits(folder: string, units: readonly Unit[], opts: Sch
     const etaSeconds = costDone > 0 ? (elapsedSeconds / costDone) * Math.max(0, costLeft) : null;
     opts.onFinished?.({ unit, done: done.size, total: units.length, seconds, elapsedSeconds, etaSeconds });
   };
+  // The costliest ready unit first (the dense training, the 5% models), so no long unit starts last
+  // and keeps one process busy while the others idle; the order never changes the results.
   const nextReady = () => {
-    const i = pending.findIndex((u) => u.kind === 'train' || done.has(u.needs));
-    return i < 0 ? undefined : pending.splice(i, 1)[0];
+    let best = -1;
+    for (let i = 0; i < pending.length; i++) {
+      const u = pending[i];
+      if (u.kind === 'sweep' && !done.has(u.needs)) continue;
+      if (best < 0 || estimatedCost(u, trainings) > estimatedCost(pending[best], trainings)) best = i;
+    }
+    return best < 0 ? undefined : pending.splice(best, 1)[0];
   };
 
   if (opts.jobs <= 1 || pending.length <= 1) {

@@ -61,10 +61,10 @@ const record = (model: string, level: number, accuracies: number[]): SweepRecord
 
 describe('grid cells and figure', () => {
   const models = [
-    { name: 'set-d1-seed1', strategy: 'set', weightDecay: 1e-4, seed: 1, density: 0.01, zeta: 0.3, testAccuracy: 0.9 },
-    { name: 'set-d1-seed2', strategy: 'set', weightDecay: 1e-4, seed: 2, density: 0.01, zeta: 0.3, testAccuracy: 0.92 },
-    { name: 'static-d1-seed1', strategy: 'static', weightDecay: 1e-4, seed: 1, density: 0.01, zeta: 0.3, testAccuracy: 0.88 },
-    { name: 'set-d2-seed1', strategy: 'set', weightDecay: 0, seed: 1, density: 0.02, zeta: 0.3, testAccuracy: 0.93 },
+    { name: 'set-d1-seed1', strategy: 'set', weightDecay: 1e-4, seed: 1, density: 0.01, zeta: 0.3, testAccuracy: 0.9, pixelGini: 0.3 },
+    { name: 'set-d1-seed2', strategy: 'set', weightDecay: 1e-4, seed: 2, density: 0.01, zeta: 0.3, testAccuracy: 0.92, pixelGini: 0.34 },
+    { name: 'static-d1-seed1', strategy: 'static', weightDecay: 1e-4, seed: 1, density: 0.01, zeta: 0.3, testAccuracy: 0.88, pixelGini: 0.18 },
+    { name: 'set-d2-seed1', strategy: 'set', weightDecay: 0, seed: 1, density: 0.02, zeta: 0.3, testAccuracy: 0.93, pixelGini: null },
   ];
   const records = [
     record('set-d1-seed1', 0.3, [0.6, 0.7]), record('set-d1-seed2', 0.3, [0.8, 0.9]),
@@ -78,7 +78,10 @@ describe('grid cells and figure', () => {
     ]);
     expect(cells[0].perturbed).toEqual([{ kind: 'removal', level: 0.3, draws: 4, interval: interval95([0.6, 0.7, 0.8, 0.9]) }]);
     expect(cells[0].accuracy.mean).toBeCloseTo(0.91, 12);
-    expect(gridCsv(cells).split('\n')[2]).toMatch(/^set,0\.01,0\.3,0\.0001,1 2,removal,0\.3,4,0\.7499999/);
+    expect(cells[0].pixelGini?.mean).toBeCloseTo(0.32, 12);
+    expect(cells[2].pixelGini).toBeNull();
+    expect(gridCsv(cells).split('\n')[2]).toMatch(/^set,0\.01,0\.3,0\.0001,1 2,pixel_gini,,2,0\.32/);
+    expect(gridCsv(cells).split('\n')[3]).toMatch(/^set,0\.01,0\.3,0\.0001,1 2,removal,0\.3,4,0\.7499999/);
     expect(gridMarkdown(cells)).toMatch(/\| SET \| 0\.0001 \| 1% \| 0\.3 \| 1, 2 \| 0\.910 \[/);
   });
 

@@ -94,6 +94,28 @@ describe('lab reproduce --jobs and plan / run-unit / merge', () => {
     rmSync(out, { recursive: true });
   }, 240_000);
 
+  it('a run killed after its first finished unit resumes where it stopped', async () => {
+    expect(serial).toBeDefined();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/lab.ts', 'reproduce', ...TINY, '--jobs', '2', '--out-dir', out], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    let killed = false;
+    child.stderr.on('data', (d: Buffer) => {
+      if (!killed && d.toString().includes('"event":"unit-done"')) {
+        killed = true;
+        child.kill('SIGKILL');
+      }
+    });
+    await exited;
+    expect(killed).toBe(true);
+    const io = capture();
+    expect(await runLab(['reproduce', ...TINY, '--jobs', '1', '--out-dir', out], io)).toBe(0);
+    const [, ran, skipped] = /(\d+) units run, (\d+) already done/.exec(io.stdout[0]) ?? [];
+    expect(Number(skipped)).toBeGreaterThanOrEqual(1);
+    expect(Number(ran) + Number(skipped)).toBe((await readPlan(join(out, 'plan.jsonl'))).length);
+    expect(snapshot(out)).toEqual(serial);
+    rmSync(out, { recursive: true });
+  }, 240_000);
+
   it('plan → three processes per wave → merge equals the serial run', async () => {
     expect(serial).toBeDefined();
     const planned = await lab(['plan', ...TINY, '--out-dir', out]);
