@@ -5,7 +5,7 @@ import path from 'node:path';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
-import { PRECACHE_MODEL_MAX_BYTES, RUNTIME_CACHE_NAME, RUNTIME_CACHED } from './src/offlineRules';
+import { FILE_NAVIGATION, PRECACHE_MODEL_MAX_BYTES, RUNTIME_CACHE_NAME, RUNTIME_CACHED } from './src/offlineRules';
 
 /**
  * BASE from the environment: "/rewire-lab/" for a sub-path, a full URL for a CDN, or the default
@@ -46,6 +46,7 @@ export default defineConfig({
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
         // A link with a query (?panel=draw) is still the one page: answer every navigation with it.
         navigateFallback: 'index.html',
+        navigateFallbackDenylist: [FILE_NAVIGATION],
         // The first visit's page (and its worker) come under the service worker as soon as it is active,
         // so the large files it fetches from then on are cached for the next, perhaps offline, visit.
         clientsClaim: true,

@@ -15,6 +15,13 @@ export const PRECACHE_MODEL_MAX_BYTES = 4 * 1024 * 1024;
  */
 export const RUNTIME_CACHED = /\/(?:models\/[^/?#]+|data\/[^/?#]+\/train-[^/?#]+)(?:[?#].*)?$/;
 
+/**
+ * A navigation to one of the build's files (models/index.json or a dataset opened in a tab), which gets
+ * that file rather than the page. Tested on path and query; anchored at the end, so a base folder that
+ * happens to be called "data" or "models" is still the page.
+ */
+export const FILE_NAVIGATION = /\/(?:assets|models|data\/[^/?]+)\/[^/?]+(?:\?.*)?$/;
+
 /** The runtime cache's name (Workbox keeps the precache in its own). */
 export const RUNTIME_CACHE_NAME = 'rewire-lab-large-files';
 
