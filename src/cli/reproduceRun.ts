@@ -2,7 +2,7 @@
 // the main trio's sweeps and the ablation's; returns everything as plain, JSON-ready records.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseModelFile, serializeModel } from '../engine/modelFile';
+import { MODEL_FILE_EXTENSION, parseModelFile, serializeModel } from '../engine/modelFile';
 import { createTrainingRun, type EpochSummary, type TrainResult } from '../engine/train';
 import { DEFAULT_CONFIG } from '../engine/types';
 import type { DataArrays, DatasetName, NetworkState, TrainConfig } from '../engine/types';
@@ -128,7 +128,7 @@ export async function runReproduction(opts: ReproduceOptions, train: DataArrays,
 
 async function trainOrReuse(spec: ModelSpec, opts: ReproduceOptions, train: DataArrays, test: DataArrays): Promise<Trained> {
   const config = configFor(spec, opts.dataset, opts.size);
-  const file = join('models', `${spec.name}.json`);
+  const file = join('models', `${spec.name}${MODEL_FILE_EXTENSION}`);
   const fullPath = join(opts.outDir, file);
   if (opts.reuseModels) {
     const reused = await readMatchingModel(fullPath, config);
@@ -159,9 +159,9 @@ async function trainOrReuse(spec: ModelSpec, opts: ReproduceOptions, train: Data
 }
 
 async function readMatchingModel(file: string, config: TrainConfig): Promise<{ state: NetworkState; history: EpochSummary[] } | null> {
-  let text: string;
+  let text: Uint8Array;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readFile(file);
   } catch {
     return null;
   }

@@ -4,6 +4,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { diffLinks, isValidLinkList } from '../engine/topology';
 import type { TrainConfig } from '../engine/types';
 import type { WorkerEvent } from '../worker/protocol';
+import { finalFrame, openingPreference, replayFrames } from './topologyReplay';
 
 export type RowOrderName = 'natural' | 'degree' | 'pixel-grid';
 export const ROW_ORDERS: readonly RowOrderName[] = ['natural', 'degree', 'pixel-grid'];
@@ -39,6 +40,11 @@ export interface ModelTopology {
   label: string;
   strategy: string;
   frames: TopologyFrame[];
+  /**
+   * Set for a model loaded from a file: how strongly the panels prefer to open on it (see
+   * openingPreference), and whether the file had no history (its one frame is the final wiring).
+   */
+  loaded?: { preference: number; finalOnly: boolean };
 }
 
 /** The part of an epoch event this store needs (EpochEvent and the worker's EpochReport both fit). */
@@ -68,6 +74,11 @@ export interface TopologyState {
   register(modelId: string, label: string, strategy: string): void;
   /** Registers a model with its initial wiring (epoch 0), replacing any earlier history. */
   setInitial(modelId: string, label: string, strategy: string, topology: readonly LayerTopologyInput[]): string[];
+  /**
+   * A model loaded from a file, with its frames (replayed, or the final wiring alone). Selected when
+   * nothing is, or when the selection is a loaded model the panels prefer less.
+   */
+  setLoaded(modelId: string, label: string, strategy: string, frames: TopologyFrame[], loaded: { preference: number; finalOnly: boolean }): string[];
   /** Appends an epoch's wiring; returns problems (empty when accepted as reported). */
   pushEpoch(modelId: string, event: EpochTopologyInput): string[];
   /** Forgets a model and its history. */
@@ -146,6 +157,17 @@ export function createTopologyStore(): TopologyStore {
         if (problems.length > 0) return problems;
         const layers = topology.map((t) => ({ nIn: t.nIn, nOut: t.nOut, links: t.links, weights: t.weights, removed: EMPTY, added: EMPTY }));
         putModel({ id: modelId, label, strategy, frames: [{ epoch: 0, layers, testAccuracy: null, trainLoss: null }] }, true);
+        return [];
+      },
+
+      setLoaded(modelId, label, strategy, frames, loaded) {
+        const problems = frames.flatMap((f) => f.layers.flatMap((t, l) => layerProblems(t, `${WHERE}: model ${modelId}, epoch ${f.epoch}, layer ${l + 1}`)));
+        if (frames.length === 0 || frames[0].layers.length === 0) problems.push(`${WHERE}: model ${modelId}: no sparse layer to show`);
+        if (problems.length > 0) return problems;
+        const s = get();
+        const current = s.selectedModel === null ? undefined : s.models[s.selectedModel];
+        const select = current === undefined || (current.loaded !== undefined && current.loaded.preference < loaded.preference);
+        putModel({ id: modelId, label, strategy, frames, loaded }, select);
         return [];
       },
 
@@ -309,10 +331,15 @@ export function topologyEventHandler(
       if (initial.length > 0) for (const p of store.getState().setInitial(event.modelId, label, event.config.strategy, initial)) onProblem(p);
       else store.getState().register(event.modelId, label, event.config.strategy);
     } else if (event.type === 'modelLoaded') {
-      // A model from a file has one frame: the wiring it was saved with.
+      // A model from a file replays its epochs when the file keeps them; otherwise it has one frame,
+      // the final wiring.
       const m = event.model;
       if (m.strategy === 'dense' || m.topology.length === 0) return;
-      for (const p of store.getState().setInitial(m.modelId, m.label, m.strategy, m.topology)) onProblem(p);
+      const replay = m.wiring ? replayFrames(m.topology, m.history, m.wiring) : null;
+      if (replay && !replay.ok) onProblem(`${WHERE}: model ${m.modelId}: its wiring history does not fit its links (${replay.error}); showing the final wiring`);
+      const frames = replay?.ok ? replay.frames : [finalFrame(m.topology, m.history)];
+      const loaded = { preference: openingPreference(m.config), finalOnly: !replay?.ok };
+      for (const p of store.getState().setLoaded(m.modelId, m.label, m.strategy, frames, loaded)) onProblem(p);
     } else if (event.type === 'epoch' && store.getState().models[event.modelId]) {
       for (const p of store.getState().pushEpoch(event.modelId, event.event)) onProblem(p);
     }

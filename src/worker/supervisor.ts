@@ -2,6 +2,7 @@
 // time, keeps each model's latest checkpoint (or the file it was loaded from), and after a crash
 // starts a new worker, gives it the backend request and every model back, and tells the stores
 // (`workerRestarted`), which send the data again and continue an interrupted run.
+import type { ModelFileContent } from '../engine/modelFile';
 import { copyCheckpoint } from './checkpoint';
 import type { LabClient, WorkerListener } from './client';
 import { nextRequestId, type ModelRestore, type WorkerCommand, type WorkerEvent } from './protocol';
@@ -38,7 +39,7 @@ export function createSupervisedClient(options: SupervisorOptions): SupervisedCl
   /** Each model's latest checkpoint or source file, by model id. */
   const kept = new Map<string, Kept>();
   /** Model files on their way into the worker, by request id (kept once the worker accepts them). */
-  const loading = new Map<number, { text: string; fileName: string; label: string }>();
+  const loading = new Map<number, { text: ModelFileContent; fileName: string; label: string }>();
   const memoryQueries = new Map<number, { resolve(m: DebugMemory): void; reject(e: Error): void }>();
   let lastInit: Extract<WorkerCommand, { type: 'init' }> | null = null;
   let restarts = 0;

@@ -11,13 +11,14 @@ import type { CommandIo } from '../../src/cli/command';
 import { selectBackend } from '../../src/engine/backend';
 import { float32ToBase64, int32ToBase64, base64ToInt32, base64ToFloat32 } from '../../src/engine/base64';
 import { initNetwork } from '../../src/engine/init';
-import { MAX_MODEL_FILE_BYTES, parseModelFile, serializeModel } from '../../src/engine/modelFile';
+import { MAX_MODEL_FILE_BYTES, parseModelFile } from '../../src/engine/modelFile';
 import { createRng, type Rng } from '../../src/engine/rng';
 import type { DataArrays } from '../../src/engine/types';
 import { createLab } from '../../src/state/lab';
 import { createLabClient } from '../../src/worker/client';
 import type { WorkerEvent } from '../../src/worker/protocol';
 import { createSupervisedClient } from '../../src/worker/supervisor';
+import { legacyModelJson as serializeModel } from './legacyModelFile';
 import { InProcessWorker, TEST, tinyConfig, TRAIN, until } from './reliability-harness';
 
 const config = tinyConfig({ epochs: 1 });
@@ -53,7 +54,7 @@ const BAD_FILES: Array<[string, string, RegExp]> = [
   ['empty', '', /^bad\.json: not valid JSON/],
   ['JSON but not an object', 'null', /^bad\.json: the file must be a JSON object, got null$/],
   ['wrong format', mutated((j) => { j.format = 'keras'; }), /^bad\.json: not a Rewire Lab model file \(format is "keras", expected "rewire-lab-model"\)$/],
-  ['wrong version', mutated((j) => { j.version = 2; }), /^bad\.json: unsupported model file version 2 \(this lab reads version 1\)$/],
+  ['wrong version', mutated((j) => { j.version = 2; }), /^bad\.json: unsupported JSON model file version 2 \(JSON files are version 1; newer ones are binary\)$/],
   ['mismatched layer', mutated((j) => { j.layers[1].nIn = 17; }), /^bad\.json: layer 1 is 17×16, but hidden = 16 needs 16×16$/],
   ['mismatched hidden size', mutated((j) => { j.config.hidden = 20; }), /^bad\.json: layer 0 is 784×16, but hidden = 20 needs 784×20$/],
   ['link id out of range', withLinks(outOfRange), /^bad\.json: layer 1 link id 256 \(position \d+\) is outside \[0, 256\)$/],
