@@ -83,7 +83,7 @@ export function createSupervisedClient(options: SupervisorOptions): SupervisedCl
   const restore = () => {
     if (lastInit) inner.send({ ...lastInit });
     for (const [modelId, k] of kept) {
-      const restoreCopy: ModelRestore = k.restore.kind === 'checkpoint' ? { kind: 'checkpoint', checkpoint: copyCheckpoint(k.restore.checkpoint) } : { ...k.restore };
+      const restoreCopy: ModelRestore = k.restore.kind === 'checkpoint' ? { kind: 'checkpoint', checkpoint: copyCheckpoint(k.restore.checkpoint) } : { ...k.restore, text: typeof k.restore.text === 'string' ? k.restore.text : k.restore.text.slice() };
       inner.send({ type: 'restoreModel', modelId, restore: restoreCopy });
     }
   };
@@ -121,7 +121,8 @@ export function createSupervisedClient(options: SupervisorOptions): SupervisedCl
       inner.send({ ...lastInit });
       return;
     }
-    if (command.type === 'loadModel') loading.set(command.requestId, { text: command.text, fileName: command.fileName, label: command.label ?? '' });
+    // A copy of the bytes: the command's own are transferred to the worker.
+    if (command.type === 'loadModel') loading.set(command.requestId, { text: typeof command.text === 'string' ? command.text : command.text.slice(), fileName: command.fileName, label: command.label ?? '' });
     inner.send(command);
   };
 
