@@ -42,7 +42,7 @@ export interface ModelsState {
   /** Why the last model file could not be loaded (the list is left as it was). */
   loadError: string | null;
   rename(id: string, label: string): void;
-  /** Sends a model file's text to the worker; resolves once it is in the list or was refused. */
+  /** Sends a model file to the worker (its bytes are transferred: the caller's array is emptied); resolves once it is in the list or was refused. */
   loadModelFile(text: ModelFileContent, fileName: string): Promise<LoadOutcome>;
   /** The model's file as the worker serialises it (rejects with the worker's message). */
   exportModel(id: string): Promise<ExportedModel>;
