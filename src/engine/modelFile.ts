@@ -4,6 +4,7 @@
 import { base64ToFloat32, base64ToInt32 } from './base64';
 import { isSparseLayer, zeroMoments } from './init';
 import { BodyReader, isBinaryModel, readContainer, writeContainer, type BodyPart } from './modelBinary';
+import { asObject, describe, describeLinkProblem, fail, finiteFloats, fraction, Invalid, readHistory } from './modelFileChecks';
 import { isValidLinkList, linkCount } from './topology';
 import type { EpochSummary } from './train';
 import { DEFAULT_CONFIG, layerShapes, validateConfig } from './types';
@@ -76,13 +77,6 @@ export function serializeModel(model: SerializableModel, createdAt: Date = new D
     // Body order: per layer links (uint32, sparse only), weights, bias (float32); then the wiring.
     wiring: wiring ? { epochs: model.history.length, bytes: wiring.length } : null,
   }, parts);
-}
-
-/** Validation failure carrying the problem; caught once in parseModelFile and turned into a value. */
-class Invalid extends Error {}
-
-function fail(problem: string): never {
-  throw new Invalid(problem);
 }
 
 export function parseModelFile(content: ModelFileContent, fileName: string): ParseModelResult {
@@ -261,69 +255,4 @@ function readLayers(value: unknown, config: TrainConfig, arrays: ArraySource): L
     const bias = finiteFloats(arrays.floats(raw, 'bias', where, nOut), `${where} bias`, nOut);
     return { nIn, nOut, links, weights, bias };
   });
-}
-
-function describeLinkProblem(links: Int32Array, total: number): string {
-  for (let k = 0; k < links.length; k++) {
-    if (links[k] < 0 || links[k] >= total) return `link id ${links[k]} (position ${k}) is outside [0, ${total})`;
-    if (k > 0 && links[k] <= links[k - 1]) {
-      return links[k] === links[k - 1]
-        ? `has a duplicate link id ${links[k]} (positions ${k - 1} and ${k})`
-        : `link ids are not sorted (position ${k}: ${links[k]} after ${links[k - 1]})`;
-    }
-  }
-  return 'has invalid link ids';
-}
-
-function finiteFloats(out: Float32Array, what: string, length: number): Float32Array {
-  if (out.length !== length) fail(`${what} have ${out.length} values, expected ${length}`);
-  for (let k = 0; k < out.length; k++) if (!Number.isFinite(out[k])) fail(`${what} value ${k} is ${out[k]}, not a finite number`);
-  return out;
-}
-
-function readHistory(value: unknown): EpochSummary[] {
-  if (!Array.isArray(value)) fail(`history must be an array, got ${describe(value)}`);
-  return value.map((entry, e) => {
-    const where = `history[${e}]`;
-    const raw = asObject(entry, where);
-    const num = (key: string) => finite(raw[key], `${where}.${key}`);
-    if (!Array.isArray(raw.perClass)) fail(`${where}.perClass must be an array`);
-    // JSON writes NaN (a class absent from the test set) as null.
-    const perClass = raw.perClass.map((v: unknown, c: number) => (v === null ? NaN : fraction(v, `${where}.perClass[${c}]`)));
-    if (!Array.isArray(raw.layers)) fail(`${where}.layers must be an array`);
-    const layers = raw.layers.map((layer: unknown, l: number) => {
-      const o = asObject(layer, `${where}.layers[${l}]`);
-      const count = (key: string) => finite(o[key], `${where}.layers[${l}].${key}`);
-      return { links: count('links'), removed: count('removed'), added: count('added'), kept: count('kept') };
-    });
-    return {
-      epoch: num('epoch'), trainLoss: num('trainLoss'), testAccuracy: fraction(raw.testAccuracy, `${where}.testAccuracy`),
-      testLoss: num('testLoss'), perClass, seconds: num('seconds'), samplesPerSecond: num('samplesPerSecond'), zeta: num('zeta'), layers,
-    };
-  });
-}
-
-function asObject(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`${what} must be a JSON object, got ${describe(value)}`);
-  return value as Record<string, unknown>;
-}
-
-function finite(value: unknown, what: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) fail(`${what} must be a finite number, got ${describe(value)}`);
-  return value;
-}
-
-function fraction(value: unknown, what: string): number {
-  const v = finite(value, what);
-  if (v < 0 || v > 1) fail(`${what} must be between 0 and 1, got ${v}`);
-  return v;
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'missing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'object') return 'an object';
-  return String(value);
 }
