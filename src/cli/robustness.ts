@@ -68,12 +68,12 @@ export function requestFromFlags(v: FlagValues): RobustnessRequest {
 
 /** Reads and checks every model file; a missing or invalid one is a usage error naming the file. */
 async function loadModels(files: readonly string[]): Promise<Array<{ name: string; file: string; model: LoadedModel }>> {
-  const names = files.map((f) => basename(f).replace(/\.json$/i, ''));
+  const names = files.map((f) => basename(f).replace(/\.(json|rlm)$/i, ''));
   const loaded = [];
   for (const [i, file] of files.entries()) {
-    let text: string;
+    let text: Uint8Array;
     try {
-      text = await readFile(file, 'utf8');
+      text = await readFile(file);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       throw new UsageError(`${file}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${e instanceof Error ? e.message : String(e)})`}`);

@@ -112,13 +112,13 @@ async function runSweepUnit(folder: string, unit: SweepUnit, log: (line: string)
 
 /** A model file through modelFile.ts's parser (the one place that knows the format); null when absent or invalid. */
 async function readModel(file: string): Promise<{ config: TrainConfig; state: NetworkState; history: EpochSummary[] } | null> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch {
     return null;
   }
-  const parsed = parseModelFile(text, file);
+  const parsed = parseModelFile(bytes, file);
   return parsed.ok ? { config: parsed.model.config, state: parsed.model.state, history: parsed.model.history } : null;
 }
 

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, rename, writeFile, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { MODEL_FILE_EXTENSION } from '../engine/modelFile';
 import type { DatasetName, TrainConfig } from '../engine/types';
 import type { GridSpec } from './grid';
 import { ablationSweeps, configFor, gridSweeps, mainSweeps, type ModelSpec, type ReproduceSize } from './reproducePlan';
@@ -63,7 +64,7 @@ export const PLAN_FILE = 'plan.jsonl';
 
 const hash = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 10);
 
-export const modelFileOf = (name: string) => join('models', `${name}.json`);
+export const modelFileOf = (name: string) => join('models', `${name}${MODEL_FILE_EXTENSION}`);
 
 /**
  * The units of a run, in the order the merged results list them: trainings in model order, then

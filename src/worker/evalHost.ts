@@ -10,6 +10,7 @@ import { createRng } from '../engine/rng';
 import { createSparseCpuPath } from '../engine/sparseCpu';
 import type { EpochSummary } from '../engine/train';
 import type { ComputePath, DataArrays, DatasetName, NetworkState, TrainConfig } from '../engine/types';
+import type { EpochWiring } from '../engine/wiringHistory';
 import type { WorkerCommand, WorkerEvent } from './protocol';
 
 const FILE = 'src/worker/evalHost.ts';
@@ -24,6 +25,8 @@ export interface HeldModel {
   config: TrainConfig;
   state: NetworkState;
   history: EpochSummary[];
+  /** Per epoch of `history`, the sparse layers' removed and grown links, when known (model files keep it). */
+  wiring?: EpochWiring[] | null;
   source?: { fileName: string; label: string };
 }
 

@@ -133,12 +133,14 @@ describe('lab reproduce --quick end to end', () => {
     expect(results).toMatchObject({ format: 'rewire-lab-reproduction', dataset: 'mnist', quick: true, partial: false, seeds: [1, 2] });
     expect(results.models).toHaveLength(9);
     for (const m of results.models) {
-      const parsed = parseModelFile(readFileSync(join(out, m.file), 'utf8'), m.file);
+      const parsed = parseModelFile(readFileSync(join(out, m.file)), m.file);
       if (!parsed.ok) throw new Error(parsed.error);
       const epochs = m.strategy === 'dense' ? 1 : QUICK_SIZE.epochs;
       expect(parsed.model.config).toMatchObject({ strategy: m.strategy, weightDecay: m.weightDecay, seed: m.seed, hidden: QUICK_SIZE.hidden, epochs });
       expect(m.accuracyByEpoch).toHaveLength(epochs);
       expect(parsed.model.testAccuracy).toBe(m.testAccuracy);
+      // Sparse models keep every epoch's rewiring; dense ones have none to keep.
+      expect(parsed.model.wiring?.length ?? null).toBe(m.strategy === 'dense' ? null : epochs);
       // Well above chance (0.1): every model learned something in its 124 quick steps.
       expect(m.testAccuracy).toBeGreaterThan(0.3);
     }
@@ -175,13 +177,13 @@ describe('lab reproduce --quick end to end', () => {
     const index = JSON.parse(readFileSync(join(to, 'index.json'), 'utf8')) as ModelIndex;
     expect(index.format).toBe('rewire-lab-model-index');
     expect(index.models.map((m) => [m.file, m.strategy, m.weightDecay])).toEqual([
-      ['mnist-set.json', 'set', 1e-4], ['mnist-static.json', 'static', 1e-4], ['mnist-dense.json', 'dense', 1e-4],
-      ['mnist-set-nodecay.json', 'set', 0], ['mnist-static-nodecay.json', 'static', 0],
+      ['mnist-set.rlm', 'set', 1e-4], ['mnist-static.rlm', 'static', 1e-4], ['mnist-dense.rlm', 'dense', 1e-4],
+      ['mnist-set-nodecay.rlm', 'set', 0], ['mnist-static-nodecay.rlm', 'static', 0],
     ]);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as ReproduceResults;
     for (const entry of index.models) {
-      const text = readFileSync(join(to, entry.file), 'utf8');
-      expect(entry.sizeBytes).toBe(Buffer.byteLength(text));
+      const bytes = readFileSync(join(to, entry.file));
+      expect(entry.sizeBytes).toBe(bytes.length);
       const source = results.models.find((m) => m.strategy === entry.strategy && m.weightDecay === entry.weightDecay && m.seed === 1)!;
       expect(entry.testAccuracy).toBe(source.testAccuracy);
       expect(entry.links).toEqual(source.strategy === 'dense' ? [784 * 64, 64 * 64, 64 * 64] : source.links);

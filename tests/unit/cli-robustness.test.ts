@@ -105,7 +105,7 @@ describe('lab robustness end to end', () => {
     expect(result.sweeps.map((s: { model: string; kind: string }) => `${s.model}:${s.kind}`)).toEqual(['sparse:removal', 'dense:removal']);
 
     // Level 0 is the model's own accuracy on those 500 images, measured independently here.
-    const parsed = parseModelFile(readFileSync(sparseFile, 'utf8'), sparseFile);
+    const parsed = parseModelFile(readFileSync(sparseFile), sparseFile);
     if (!parsed.ok) throw new Error(parsed.error);
     const test = await loadSplitNode('mnist', 'test');
     const path = createSparseCpuPath();
