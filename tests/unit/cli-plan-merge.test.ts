@@ -56,7 +56,7 @@ function snapshot(folder: string): Record<string, unknown> {
     .replace(/"(seconds|trainSeconds|trainingSeconds|sweepSeconds|ablationSeconds)": [\d.e+-]+/g, '"$1": T')
     .replace(/[\d.]+ (s|min)\b/g, 'T $1');
   const models = (JSON.parse(readFileSync(join(folder, 'results.json'), 'utf8')) as { models: Array<{ file: string }> }).models.map((m) => {
-    const parsed = parseModelFile(readFileSync(join(folder, m.file), 'utf8'), m.file);
+    const parsed = parseModelFile(readFileSync(join(folder, m.file)), m.file);
     if (!parsed.ok) throw new Error(parsed.error);
     return { ...parsed.model, createdAt: 'T', history: parsed.model.history.map((h) => ({ ...h, seconds: 0, samplesPerSecond: 0 })) };
   });
