@@ -27,7 +27,11 @@ function trainTiny(strategy, weightDecay, file) {
 async function routeFinishedExperiment(page, dir) {
   const specs = [['set', 1e-4, 'mnist-set.rlm'], ['static', 1e-4, 'mnist-static.rlm'], ['set', 0, 'mnist-set-nodecay.rlm'], ['static', 0, 'mnist-static-nodecay.rlm']];
   await Promise.all(specs.map(([strategy, decay, file]) => trainTiny(strategy, decay, path.join(dir, file))));
-  const accuracyOf = (file) => JSON.parse(readFileSync(path.join(dir, file), 'utf8')).testAccuracy;
+  // The test accuracy from a binary model file's JSON header ("RWLM", uint32 LE length, header).
+  const accuracyOf = (file) => {
+    const bytes = readFileSync(path.join(dir, file));
+    return JSON.parse(bytes.subarray(8, 8 + bytes.readUInt32LE(4)).toString('utf8')).testAccuracy;
+  };
   const index = specs.map(([strategy, weightDecay, file]) => ({ file, dataset: 'mnist', strategy, weightDecay, testAccuracy: accuracyOf(file), sizeBytes: 60_000 }));
   const served = [];
   await page.route('**/models/*', (route) => {
@@ -35,7 +39,7 @@ async function routeFinishedExperiment(page, dir) {
     served.push(name);
     if (name === 'index.json') return route.fulfill({ contentType: 'application/json', body: JSON.stringify({ models: index }) });
     const file = path.join(dir, name);
-    return existsSync(file) ? route.fulfill({ contentType: 'application/json', body: readFileSync(file, 'utf8') }) : route.fulfill({ status: 404, body: '' });
+    return existsSync(file) ? route.fulfill({ contentType: 'application/octet-stream', body: readFileSync(file) }) : route.fulfill({ status: 404, body: '' });
   });
   return { accuracyOf, served };
 }
