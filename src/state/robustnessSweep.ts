@@ -42,6 +42,9 @@ export const SWEEP_KIND_LABELS: Readonly<Record<PerturbationKind, string>> = Obj
   fgsm: 'FGSM attack',
   pgd: 'PGD attack',
   noise: 'Uniform noise',
+  'targeted-removal': 'Targeted link removal',
+  'node-removal': 'Neuron removal',
+  'pixel-removal': 'Input-pixel removal',
 });
 export const MAX_SWEEP_LEVELS = 25;
 export const MAX_SWEEP_REPEATS = 20;

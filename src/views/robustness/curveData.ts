@@ -36,6 +36,9 @@ export const X_LABELS: Readonly<Record<PerturbationKind, string>> = Object.freez
   fgsm: 'FGSM budget ε (L∞)',
   pgd: 'PGD budget ε (L∞)',
   noise: 'Uniform noise ε (L∞)',
+  'targeted-removal': 'Fraction of links removed (in order)',
+  'node-removal': 'Fraction of hidden neurons removed',
+  'pixel-removal': 'Fraction of input pixels cut',
 });
 
 /** Problems with chart data, in words (empty when it can be drawn). */
