@@ -231,3 +231,27 @@ export function summarise(level: number, accuracies: number[]): SweepPoint {
   const variance = n > 1 ? accuracies.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1) : 0;
   return { level, accuracies, mean, std: Math.sqrt(variance), min, max };
 }
+
+/** Two-sided 95% Student-t quantiles by degrees of freedom (the next lower tabulated df is used). */
+const T95: ReadonlyArray<[number, number]> = [
+  [1, 12.706], [2, 4.303], [3, 3.182], [4, 2.776], [5, 2.571], [6, 2.447], [7, 2.365], [8, 2.306], [9, 2.262],
+  [10, 2.228], [12, 2.179], [15, 2.131], [20, 2.086], [30, 2.042], [60, 2.0], [120, 1.98],
+];
+
+export function t95(df: number): number {
+  let t = Number.NaN;
+  for (const [d, q] of T95) if (df >= d) t = q;
+  return df > 1000 ? 1.96 : t;
+}
+
+/**
+ * 95% interval of the mean of n draws (Student t, sample sd); null for a single draw, where no
+ * interval can be given. Identical draws (a deterministic perturbation) give [mean, mean].
+ */
+export function ci95(accuracies: readonly number[]): { low: number; high: number; half: number } | null {
+  const n = accuracies.length;
+  if (n < 2) return null;
+  const p = summarise(0, [...accuracies]);
+  const half = t95(n - 1) * p.std / Math.sqrt(n);
+  return { low: p.mean - half, high: p.mean + half, half };
+}
