@@ -18,7 +18,7 @@ function trainTinyModel() {
     const res = spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), [
       'src/cli/lab.ts', 'train', '--strategy', 'set', '--hidden', '64', '--density', '0.05', '--epochs', '2',
       '--train-limit', '4000', '--batch', '64', '--lr', '0.005', '--seed', '7', '--out', out,
-    ], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    ], { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });
     if (res.status !== 0) throw new Error(`lab train failed:\n${res.stdout}\n${res.stderr}`);
     return readFileSync(out, 'utf8');
   } finally {
@@ -35,7 +35,7 @@ async function waitShown(page, removal, nodes, linkOrder, nodeOrder) {
 export const tests = [
   {
     name: 'targeted: node removal and the order choices change a loaded model\'s accuracy; a hubs-first sweep draws',
-    timeoutMs: 120_000,
+    timeoutMs: 360_000,
     async fn({ page, baseUrl, screenshot }) {
       const modelText = trainTinyModel();
       await page.goto(baseUrl);
