@@ -72,3 +72,15 @@ describe('targeted controls', () => {
     expect(store.getState().sweepForm.order).toBeUndefined();
   });
 });
+
+describe('the Draw panel reads under node removal and ordered link removal', () => {
+  it('turns the sliders into the worker setting and says so in words', async () => {
+    const { structuralPerturbation, structuralLabel } = await import('../../src/state/drawingOutcomes');
+    expect(structuralPerturbation({ removal: 0, shuffle: 0, nodes: 0.3, nodeOrder: 'degree' })).toEqual({
+      removal: 0, shuffle: 0, attack: { kind: 'fgsm', epsilon: 0 }, nodes: { fraction: 0.3, order: 'degree' },
+    });
+    expect(structuralPerturbation({ removal: 0.2, shuffle: 0, linkOrder: 'weakest' })).toMatchObject({ removal: 0.2, removalOrder: 'weakest' });
+    expect(structuralPerturbation({ removal: 0, shuffle: 0, nodes: 0, nodeOrder: 'degree' })).toBeUndefined();
+    expect(structuralLabel({ removal: 0.2, shuffle: 0, linkOrder: 'strongest', nodes: 0.5, nodeOrder: 'degree' })).toBe('under 20% link removal (strongest first) and 50% node removal (hubs first)');
+  });
+});
