@@ -102,7 +102,7 @@ export function configFor(spec: ModelSpec, dataset: DatasetName, size: Reproduce
   };
 }
 
-/** Every sweep of a main model: removal and shuffling 0–0.9, FGSM, PGD and noise over ε. */
+/** Every sweep of a main model: removal and shuffling 0–0.9, FGSM, PGD and noise over ε, and the targeted sweeps. */
 export function mainSweeps(size: ReproduceSize, seed: number): SweepRequest[] {
   const structural = { levels: [...STRUCTURAL_LEVELS], repeats: size.repeats, seed, limit: size.testLimit ?? undefined };
   const attack = { levels: [...EPSILON_LEVELS], seed, limit: size.attackLimit };
@@ -112,6 +112,26 @@ export function mainSweeps(size: ReproduceSize, seed: number): SweepRequest[] {
     { kind: 'fgsm', ...attack, repeats: 1 },
     { kind: 'pgd', ...attack, repeats: size.attackRepeats, steps: size.pgdSteps },
     { kind: 'noise', ...attack, repeats: size.attackRepeats, baselineFor: ['fgsm', 'pgd'] },
+    ...targetedSweeps(size, seed),
+  ];
+}
+
+/** Levels of the targeted sweeps: fewer than random removal's, since a dense model re-ranks 1.8M weights per draw. */
+export const TARGETED_LEVELS: readonly number[] = [0, 0.25, 0.5, 0.75];
+
+/**
+ * Random failure against targeted attack (issue 17): links largest |w| first; hidden neurons at
+ * random, hubs first and strongest first; input pixels most connected first. Part of mainSweeps,
+ * so results.md gets one table per kind and order.
+ */
+export function targetedSweeps(size: ReproduceSize, seed: number): SweepRequest[] {
+  const common = { levels: [...TARGETED_LEVELS], repeats: size.repeats, seed, limit: size.testLimit ?? undefined };
+  return [
+    { kind: 'targeted-removal', order: 'strongest', ...common },
+    { kind: 'node-removal', order: 'random', ...common },
+    { kind: 'node-removal', order: 'degree', ...common },
+    { kind: 'node-removal', order: 'strength', ...common },
+    { kind: 'pixel-removal', order: 'degree', ...common },
   ];
 }
 

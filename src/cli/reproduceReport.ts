@@ -89,7 +89,16 @@ export function resultsMarkdown(r: ReproduceResults): string {
     ),
     '',
   ];
-  if (r.sweeps.length > 0) lines.push('## Robustness of the adaptive (SET), static and dense models', '');
+  if (r.sweeps.length > 0) {
+    lines.push(
+      '## Robustness of the adaptive (SET), static and dense models',
+      '',
+      'Each cell: mean ± sd over the draws of one trained model (1 seed × N draws), then the 95% interval of that mean. ' +
+        'The ordered removals (largest |w| first, hubs first, strongest neurons first, most connected pixels first) sit beside ' +
+        'random removal: random failure against targeted attack.',
+      '',
+    );
+  }
   for (const group of groupByKind(r.sweeps)) lines.push(sweepMarkdownTable(group), '');
   if (r.ablation) {
     lines.push(

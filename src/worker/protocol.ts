@@ -1,7 +1,7 @@
 // The typed message protocol between the page (main thread) and the training worker: commands go in,
 // events come out, large arrays travel as transferables, and every job carries a run token.
 import type { ModelFileContent } from '../engine/modelFile';
-import type { PerturbationKind, PerturbationSetting, SweepPoint } from '../engine/robustness';
+import type { PerturbationKind, PerturbationSetting, SweepPoint, TargetOptions } from '../engine/robustness';
 import type { EpochSummary } from '../engine/train';
 import type { DatasetName, NetworkState, Strategy, TrainConfig } from '../engine/types';
 import type { EpochWiring } from '../engine/wiringHistory';
@@ -49,7 +49,7 @@ export type WorkerCommand =
   /** Test accuracy of each model under one setting of the live sliders; the newest request wins. */
   | { type: 'evaluate'; requestId: number; modelIds: string[]; setting: PerturbationSetting; seed: number; limit?: number }
   /** Accuracy against strength for one perturbation kind, repeated over seeds; cancellable. */
-  | { type: 'sweep'; requestId: number; modelIds: string[]; kind: PerturbationKind; levels: number[]; repeats: number; seed: number; limit?: number }
+  | { type: 'sweep'; requestId: number; modelIds: string[]; kind: PerturbationKind; levels: number[]; repeats: number; seed: number; limit?: number; target?: TargetOptions }
   | { type: 'cancel'; requestId: number }
   /** Predictions before/after the setting for a few test images, with the perturbed images (for the grid). */
   | { type: 'samples'; requestId: number; modelIds: string[]; dataset: DatasetName; indices: Int32Array; setting: PerturbationSetting; seed: number }

@@ -144,9 +144,10 @@ describe('lab reproduce --quick end to end', () => {
       // Well above chance (0.1): every model learned something in its 124 quick steps.
       expect(m.testAccuracy).toBeGreaterThan(0.3);
     }
-    // Five sweeps for each of the trio; noise is the adversarial curves' baseline.
-    expect(results.sweeps.map((s) => `${s.model}:${s.kind}`)).toEqual(['set-seed1', 'static-seed1', 'dense-seed1']
-      .flatMap((m) => ['removal', 'shuffle', 'fgsm', 'pgd', 'noise'].map((k) => `${m}:${k}`)));
+    // Ten sweeps for each of the trio (five targeted); noise is the adversarial curves' baseline.
+    const kinds = ['removal', 'shuffle', 'fgsm', 'pgd', 'noise', 'targeted-removal:strongest', 'node-removal:random', 'node-removal:degree', 'node-removal:strength', 'pixel-removal:degree'];
+    expect(results.sweeps.map((s) => `${s.model}:${s.kind}${s.order ? `:${s.order}` : ''}`)).toEqual(['set-seed1', 'static-seed1', 'dense-seed1']
+      .flatMap((m) => kinds.map((k) => `${m}:${k}`)));
     expect(results.sweeps.find((s) => s.kind === 'noise')?.baselineFor).toEqual(['fgsm', 'pgd']);
     const dense = results.sweeps.find((s) => s.model === 'dense-seed1' && s.kind === 'removal')!;
     expect(dense.points[9].mean).toBeLessThan(dense.points[0].mean);
@@ -165,7 +166,8 @@ describe('lab reproduce --quick end to end', () => {
     expect(md).toMatch(/^# Rewire Lab reproduction: mnist \(quick size\)/);
     expect(md).toMatch(/2 epochs \(the dense model: 1\), 2000 training images/);
     expect(md).toMatch(/\| set-seed1 \| set \| 0\.0001 \| 1 \| 2 \| 0\.\d{4} \|/);
-    expect(md).toMatch(/\*\*PGD \(L∞ ε\): accuracy on 100 test images, 1 repeat, 5 steps\*\*/);
+    expect(md).toMatch(/\*\*PGD \(L∞ ε\): accuracy on 100 test images, 1 seed × 1 draw, 5 steps; mean ± sd \[95% CI of the mean\]\*\*/);
+    expect(md).toMatch(/\*\*hidden-neuron removal \(fraction of each hidden layer's neurons\), hubs \(most links\) first: accuracy on/);
     expect(md).toMatch(/\| SET \(adaptive\) \| 0 \| 1, 2 \|/);
     expect(readFileSync(join(out, 'ablation.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 8);
   });
