@@ -6,7 +6,7 @@ import { gridCsv, gridMarkdown, gridSvg } from '../../src/cli/gridReport';
 import { progressBar, progressLine } from '../../src/cli/progress';
 import { parseSeedList } from '../../src/cli/reproduce';
 import { estimatedCost } from '../../src/cli/scheduler';
-import { configFor, QUICK_SIZE } from '../../src/cli/reproducePlan';
+import { configFor, mainSweeps, QUICK_SIZE } from '../../src/cli/reproducePlan';
 import type { SweepRecord } from '../../src/cli/sweeps';
 import { planUnits, type RunInfo, type SweepUnit } from '../../src/cli/units';
 
@@ -106,7 +106,10 @@ describe('units of a plan', () => {
 
   it('trains first, then sweeps each model with every request of its list; ids are stable and change with the inputs', () => {
     const units = planUnits(run, models, 'out/plan.jsonl');
-    expect(units.map((u) => u.wave)).toEqual([0, 0, ...Array<number>(10).fill(1)]);
+    // Every request of the main list, for each model (the list grows as perturbation kinds are added).
+    const perModel = mainSweeps(run.size, run.sweepSeed).length;
+    expect(perModel).toBeGreaterThanOrEqual(5);
+    expect(units.map((u) => u.wave)).toEqual([0, 0, ...Array<number>(2 * perModel).fill(1)]);
     expect(units.map((u) => u.index)).toEqual(units.map((_, i) => i));
     expect(units[3].command).toBe('npm run lab -- run-unit --plan out/plan.jsonl --index 3');
     const sweep = units[2] as SweepUnit;
