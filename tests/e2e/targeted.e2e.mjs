@@ -13,14 +13,14 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 /** A small trained SET model (H = 64, 5% density, 2 epochs on 4,000 images). */
 function trainTinyModel() {
   const dir = mkdtempSync(path.join(tmpdir(), 'rewire-lab-targeted-'));
-  const out = path.join(dir, 'tiny-set.json');
+  const out = path.join(dir, 'tiny-set.rlm');
   try {
     const res = spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), [
       'src/cli/lab.ts', 'train', '--strategy', 'set', '--hidden', '64', '--density', '0.05', '--epochs', '2',
       '--train-limit', '4000', '--batch', '64', '--lr', '0.005', '--seed', '7', '--out', out,
     ], { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });
     if (res.status !== 0) throw new Error(`lab train failed:\n${res.stdout}\n${res.stderr}`);
-    return readFileSync(out, 'utf8');
+    return readFileSync(out);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -42,8 +42,8 @@ export const tests = [
       await page.getByTestId('backend-badge').filter({ hasNotText: 'starting' }).waitFor({ timeout: 60_000 });
       await page.getByRole('tab', { name: 'Robustness' }).click();
       await page.getByTestId('robustness-panel').waitFor();
-      await page.getByLabel('Load model file…').setInputFiles({ name: 'tiny-set.json', mimeType: 'application/json', buffer: Buffer.from(modelText) });
-      const row = page.getByTestId('model-file-list').locator('li').filter({ hasText: 'from tiny-set.json' });
+      await page.getByLabel('Load model file…').setInputFiles({ name: 'tiny-set.rlm', mimeType: 'application/octet-stream', buffer: modelText });
+      const row = page.getByTestId('model-file-list').locator('li').filter({ hasText: 'from tiny-set.rlm' });
       await row.waitFor({ timeout: 20_000 });
       const modelId = await row.getAttribute('data-model');
       const accuracy = async () => Number(await page.getByTestId(`live-accuracy-${modelId}`).getAttribute('data-value'));
