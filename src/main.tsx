@@ -13,7 +13,7 @@ import { LabProvider } from './views/LabContext';
 import { PANELS } from './views/panels';
 import { HostedProvider } from './views/presentation/HostedContext';
 import { createPresentationStore } from './views/presentation/presentationStore';
-import { startLabWorker } from './worker/client';
+import { startLabWorker } from './worker/start';
 import './views/styles.css';
 
 /** Above this size a pretrained file waits for a click when the browser asks to save data. */
@@ -24,7 +24,7 @@ if (!container) throw new Error('index.html: the page has no #root element');
 
 const opening = parseUrlState(window.location.search, { panelIds: PANELS.map((p) => p.id) });
 const lab = createLab({
-  client: startLabWorker(),
+  client: startLabWorker(opening.state.workers > 0 ? opening.state.workers : undefined),
   loadSplit,
   baseUrl: import.meta.env.BASE_URL,
   galleryCount: GALLERY_COUNT,

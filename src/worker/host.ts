@@ -76,6 +76,8 @@ export function createWorkerHost(post: (event: WorkerEvent) => void, options: Wo
   const datasets = new Map<string, DataArrays>();
   const models = new Map<string, TrainedModel>();
   let modelCount = 0;
+  /** Set by `init` in a pool's later workers, so their model ids never meet another worker's. */
+  let idPrefix = '';
   let debug = false;
   /** Tensor counts at the epoch ends of the latest run (debug memory query). */
   let epochTensors: number[] = [];
@@ -183,7 +185,7 @@ export function createWorkerHost(post: (event: WorkerEvent) => void, options: Wo
       return { train, test };
     },
     models,
-    newModelId: () => `m${++modelCount}`,
+    newModelId: () => `${idPrefix}m${++modelCount}`,
     onEpochEnd: () => {
       if (debug) epochTensors.push((options.memory ?? tensorMemory)().numTensors);
     },
@@ -198,17 +200,17 @@ export function createWorkerHost(post: (event: WorkerEvent) => void, options: Wo
     post({ type: 'dataReady', dataset, split, count });
   };
 
-  /** New ids never reuse a restored one ("m7" restored: the next model is m8). */
+  /** New ids never reuse a restored one ("m7" restored: the next model is m8); another worker's ids are its own. */
   const reserveId = (id: string) => {
-    const n = /^m(\d+)$/.exec(id);
-    if (n) modelCount = Math.max(modelCount, Number(n[1]));
+    const n = /^(.*?)m(\d+)$/.exec(id);
+    if (n && n[1] === idPrefix) modelCount = Math.max(modelCount, Number(n[2]));
   };
 
   const loadModel = (cmd: Extract<WorkerCommand, { type: 'loadModel' }>) => {
     const parsed = parseModelFile(cmd.text, cmd.fileName);
     if (!parsed.ok) return post({ type: 'error', requestId: cmd.requestId, message: parsed.error });
     const { config, state, history, testAccuracy } = parsed.model;
-    const modelId = `m${++modelCount}`;
+    const modelId = `${idPrefix}m${++modelCount}`;
     const label = cmd.label?.trim() || cmd.fileName.replace(/\.json$/i, '');
     models.set(modelId, { id: modelId, config, state, history, source: { fileName: cmd.fileName, label } });
     post({
@@ -267,6 +269,7 @@ export function createWorkerHost(post: (event: WorkerEvent) => void, options: Wo
       switch (cmd.type) {
         case 'init':
           debug = cmd.debug === true;
+          if (typeof cmd.idPrefix === 'string' && /^[\w-]{0,16}$/.test(cmd.idPrefix)) idPrefix = cmd.idPrefix;
           await ensureBackend(cmd.preferBackend, cmd.runToken);
           return;
         case 'setData':

@@ -34,8 +34,9 @@ export type ModelRestore =
   | { kind: 'file'; text: string; fileName: string; label: string };
 
 export type WorkerCommand =
-  /** `debug` (a page opened with ?debug=1) enables the debug commands below. */
-  | { type: 'init'; runToken?: number; preferBackend?: BackendName; debug?: boolean }
+  /** `debug` (a page opened with ?debug=1) enables the debug commands below; `idPrefix` keeps the model ids
+   *  of a pool's workers apart ("w1-m3"; none for the first worker, whose ids stay "m3"). */
+  | { type: 'init'; runToken?: number; preferBackend?: BackendName; debug?: boolean; idPrefix?: string }
   | { type: 'setData'; dataset: DatasetName; split: Split; images: Uint8Array; labels: Uint8Array; count: number }
   | { type: 'train'; runToken: number; config: TrainConfig }
   | { type: 'pause' | 'resume' | 'stop'; runToken: number }
