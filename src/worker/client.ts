@@ -11,6 +11,8 @@ export interface LabClient {
   /** Returns the function that unsubscribes. */
   subscribe(listener: WorkerListener): () => void;
   terminate(): void;
+  /** How many networks can train at once (a pool's workers); absent: one. */
+  workers?(): number;
 }
 
 /** The subset of `Worker` the client uses, so it can wrap any worker-like object. */
