@@ -19,6 +19,20 @@ import './views/styles.css';
 /** Above this size a pretrained file waits for a click when the browser asks to save data. */
 const SAVE_DATA_MAX_BYTES = 4 * 1024 * 1024;
 
+/** Measured backend choices kept in localStorage (none where storage is off, e.g. some private modes). */
+function pageChoiceMemory() {
+  try {
+    const storage = window.localStorage;
+    return {
+      get: (key: string) => storage.getItem(key),
+      set: (key: string, value: string) => storage.setItem(key, value),
+      keys: () => Object.keys(storage).filter((k) => k.startsWith('rewire-lab:backend:')),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html: the page has no #root element');
 
@@ -30,6 +44,7 @@ const lab = createLab({
   galleryCount: GALLERY_COUNT,
   initialDataset: opening.state.dataset,
   preferBackend: opening.state.backend === 'auto' ? undefined : opening.state.backend,
+  choiceMemory: pageChoiceMemory(),
   initialConfig: configFromUrl(opening.state),
   initialPanel: opening.state.panel,
 });

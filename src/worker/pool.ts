@@ -22,6 +22,8 @@ export interface PoolOptions {
    * SharedArrayBuffers (crossOriginIsolated); otherwise each worker gets its own copy.
    */
   shareData?: boolean;
+  /** Merged into the page's `init` for every worker (the debug self-check failure). */
+  initExtras?: Omit<Partial<Cmd<'init'>>, 'type'>;
 }
 
 export interface WorkerPool extends LabClient {
@@ -285,6 +287,11 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
           for (const split of [...splits.values()]) if ([...split.out.values()].includes(worker)) closeSplit(split, null);
         }
         break;
+      case 'backendChoice':
+        // One worker measured: the others use its choice instead of timing again.
+        members.forEach((m, i) => { if (i !== worker) m.send({ type: 'useBackend', result: event.result }); });
+        if (worker !== 0 && event.result.source !== 'measured') return;
+        break;
       case 'workerRestarted':
         for (const [id, list] of holders) if (list.includes(worker) && !event.models.some((m) => m.modelId === id)) holders.set(id, list.filter((w) => w !== worker));
         break;
@@ -297,9 +304,15 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
   const send = (command: WorkerCommand): void => {
     switch (command.type) {
       case 'init':
-        init = command;
-        members.forEach((m, i) => m.send(i === 0 ? { ...command } : { ...command, idPrefix: `w${i}-` }));
+      {
+        const first: Cmd<'init'> = { ...command, ...options.initExtras, type: 'init' };
+        init = first;
+        members.forEach((m, i) => m.send(i === 0 ? { ...first } : { ...first, idPrefix: `w${i}-` }));
         return;
+      }
+      case 'measureBackends':
+        // Timed on one worker: workers timing at once would slow each other's figures down.
+        return members[0].send(command);
       case 'setData': {
         const key = `${command.dataset}/${command.split}`;
         const kept = options.shareData ? { ...command, images: shared(command.images), labels: shared(command.labels) } : command;

@@ -19,10 +19,13 @@ export function startLabWorker(workers?: number): WorkerPool {
   const search = (globalThis as { location?: { search?: string } }).location?.search ?? '';
   const debug = new URLSearchParams(search).get('debug') === '1';
   const size = workers ?? defaultPoolSize(globalThis.navigator?.hardwareConcurrency);
+  // ?debug=1&selfcheck=fail: the fused step's self-check fails, to show (and test) the fallback.
+  const failSelfCheck = debug && new URLSearchParams(search).get('selfcheck') === 'fail';
   const supervised: SupervisedClient[] = [];
   const pool = createWorkerPool({
     size,
     // Shared memory needs a cross-origin isolated page; elsewhere each worker gets its own copy.
+    ...(failSelfCheck ? { initExtras: { failSelfCheck: true } } : {}),
     shareData: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true && typeof SharedArrayBuffer === 'function',
     spawn: (index) => {
       const spawn = () => createLabClient(new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: `rewire-lab-worker-${index + 1}` }));

@@ -85,3 +85,21 @@ describe('fused step self-check', () => {
     expect(broken).toMatchObject({ ok: false, error: 'pipeline creation failed' });
   });
 });
+
+describe('the worker measures on request', () => {
+  it('times the sparse CPU path (no GPU here to time against) and reports the figures', async () => {
+    const { recordingHost } = await import('./reliability-harness');
+    const { host, of, sendData } = recordingHost();
+    await host.handle({ type: 'init', preferBackend: undefined });
+    await sendData();
+    // At the first training there is nothing to compare on a machine without a hardware GPU: no timing.
+    await host.handle({ type: 'train', runToken: 1, config: tinyConfig({ epochs: 1 }) });
+    expect(of('backendChoice')).toHaveLength(0);
+    await host.handle({ type: 'measureBackends', config: tinyConfig() });
+    const [choice] = of('backendChoice');
+    expect(choice.result.chosen).toBe('cpu');
+    expect(choice.result.timings.map((t) => t.label)).toEqual(['sparse CPU']);
+    expect(choice.result.timings[0].msPerStep).toBeGreaterThan(0);
+    expect(choice.key).toBe('rewire-lab:backend:cpu|h16|d0.2|b20');
+  });
+});
