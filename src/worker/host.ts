@@ -50,6 +50,11 @@ export interface WorkerHostOptions {
    * faster for them (and a software GPU busy for a minute also stops the page from drawing).
    */
   denseOnDevice?(choice: BackendChoice): boolean;
+  /**
+   * Time the paths at the first training where a hardware GPU is there (default: yes, unless
+   * `selectBackend` is a test's seam: its fake GPU's paths are spies that count every step).
+   */
+  measureOnFirstTraining?: boolean;
 }
 
 /** A dense model's evaluation goes to the device only where there is a real GPU under it. */
@@ -76,6 +81,7 @@ export function createWorkerHost(post: (event: WorkerEvent) => void, options: Wo
   const watch = options.watchDeviceLoss ?? watchTfDeviceLoss;
   const makePath = options.makePath ?? ((b: BackendName) => defaultPath(b, fusedOk));
   const denseOnDevice = options.denseOnDevice ?? denseOnHardwareGpu;
+  const measureOnFirst = options.measureOnFirstTraining ?? options.selectBackend === undefined;
   const datasets = new Map<string, DataArrays>();
   const models = new Map<string, TrainedModel>();
   let modelCount = 0;
@@ -215,7 +221,7 @@ export function createWorkerHost(post: (event: WorkerEvent) => void, options: Wo
    * there is no hardware GPU; nothing either when the page insisted on a backend.
    */
   const chooseBackendFor = async (config: TrainConfig, force: boolean): Promise<void> => {
-    if (insisted || (chosenOnce && !force)) return;
+    if (insisted || (chosenOnce && !force) || (!force && !measureOnFirst)) return;
     const choice = await ensureBackend();
     const info = lastSelected;
     const ctx = { backend: choice.backend, adapter: info?.adapter, software: choice.software, skippedSoftware: info?.skippedSoftware, fusedOk, makePath };

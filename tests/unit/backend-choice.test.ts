@@ -103,3 +103,39 @@ describe('the worker measures on request', () => {
     expect(choice.key).toBe('rewire-lab:backend:cpu|h16|d0.2|b20');
   });
 });
+
+describe('the worker measures at the first training beside a hardware GPU', () => {
+  const gpuHost = async (remembered?: Record<string, string>) => {
+    const { recordingHost } = await import('./reliability-harness');
+    const r = recordingHost({
+      selectBackend: (prefer) => Promise.resolve(prefer === 'cpu' ? { backend: 'cpu' } : { backend: 'webgpu', adapter: { vendor: 'acme', architecture: 'fast' } }),
+      watchDeviceLoss: () => () => {},
+      makePath: () => createSparseCpuPath(),
+      measureOnFirstTraining: true,
+    });
+    await r.host.handle({ type: 'init', ...(remembered ? { remembered } : {}) });
+    await r.sendData();
+    return r;
+  };
+
+  it('times the GPU and the sparse CPU path once, then trains on the faster', async () => {
+    const { host, of } = await gpuHost();
+    await host.handle({ type: 'train', runToken: 1, config: tinyConfig({ epochs: 1 }) });
+    await host.handle({ type: 'train', runToken: 2, config: tinyConfig({ epochs: 1 }) });
+    const choices = of('backendChoice');
+    expect(choices).toHaveLength(1);
+    expect(choices[0].key).toBe('rewire-lab:backend:acme fast|h16|d0.2|b20');
+    expect(choices[0].result.timings.map((t) => [t.label, t.msPerStep !== null && t.msPerStep > 0])).toEqual([['WebGPU fused', true], ['sparse CPU', true]]);
+    expect(of('ready').at(-1)?.backend).toBe(choices[0].result.chosen);
+  });
+
+  it('uses a choice remembered for this adapter and size without timing', async () => {
+    const key = 'rewire-lab:backend:acme fast|h16|d0.2|b20';
+    const remembered = { [key]: JSON.stringify({ chosen: 'cpu', timings: [{ backend: 'cpu', label: 'sparse CPU', msPerStep: 1 }], source: 'measured' }) };
+    const { host, of } = await gpuHost(remembered);
+    await host.handle({ type: 'train', runToken: 1, config: tinyConfig({ epochs: 1 }) });
+    expect(of('backendChoice')[0].result).toMatchObject({ chosen: 'cpu', source: 'remembered' });
+    expect(of('ready').map((e) => e.backend)).toEqual(['webgpu', 'cpu']);
+    expect(of('trainStarted')[0].path).toBe('sparse-cpu');
+  });
+});
