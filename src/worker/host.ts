@@ -111,8 +111,9 @@ export function createWorkerHost(post: (event: WorkerEvent) => void, options: Wo
   const activate = async (prefer: BackendName | undefined, runToken: number | undefined, lossNote?: string): Promise<BackendChoice> => {
     const info = await select(prefer, [...lost.keys()]);
     lastSelected = info;
-    // Before the fused step first trains on this adapter: checked against the plain ops (not in tests' seams).
-    if (info.backend === 'webgpu' && !info.software && fusedOk === null && !options.makePath) {
+    // Before the fused step first trains on this adapter (a software one too, when asked for by name):
+    // checked against the plain ops (not in tests' seams).
+    if (info.backend === 'webgpu' && fusedOk === null && !options.makePath) {
       selfCheck = await selfCheckFusedStep({ makePath: (kernels) => createDevicePath({ kernels }), forceFailure: failSelfCheck });
       fusedOk = selfCheck.ok;
     }
