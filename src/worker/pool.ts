@@ -280,6 +280,8 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
         hold(event.model.modelId, worker, true);
         break;
       case 'error':
+        // A run that failed to start (bad configuration, no data) frees its worker.
+        if (event.runToken !== undefined && training.get(worker) === event.runToken) training.delete(worker);
         if (event.fatal) {
           // The crashed worker's jobs will never answer; the stores hear of the crash and ask again.
           training.delete(worker);
