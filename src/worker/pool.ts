@@ -5,8 +5,8 @@
 // come from the request (sweep repeat r uses seed + r for every model and level), never from which
 // worker runs it. Layering: pool → supervised worker (supervisor.ts) → protocol (client.ts).
 import type { LabClient, WorkerListener } from './client';
-import { nextRequestId, type ModelRestore, type WorkerCommand, type WorkerEvent } from './protocol';
-import type { SweepPoint } from '../engine/robustness';
+import { createSplitter } from './poolSplits';
+import type { ModelRestore, WorkerCommand, WorkerEvent } from './protocol';
 
 /** One worker of the pool: a supervised client that can hand out copies of the models it keeps. */
 export interface PoolMember extends LabClient {
@@ -41,21 +41,6 @@ export function defaultPoolSize(hardwareConcurrency: number | undefined): number
 }
 
 type Cmd<T extends WorkerCommand['type']> = Extract<WorkerCommand, { type: T }>;
-type Curve = { modelId: string; points: SweepPoint[] };
-type Evaluation = Extract<WorkerEvent, { type: 'evaluation' }>['results'][number];
-
-/** A request split into sub-requests; answered once, in the order the page asked. */
-interface Split {
-  requestId: number;
-  /** Sub-requests still out, by sub id → the worker running it. */
-  out: Map<number, number>;
-  /** Hands `worker` its next job after it answered one; false when no job is left. */
-  next(worker: number): boolean;
-  onResult(sub: number, event: WorkerEvent): void;
-  finish(): WorkerEvent;
-  ended: boolean;
-}
-
 /** Copies a data split into shared memory, so every worker reads the one copy. */
 function shared(data: Uint8Array): Uint8Array {
   const copy = new Uint8Array(new SharedArrayBuffer(data.byteLength));
@@ -75,10 +60,6 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
   /** The data each worker holds, and the sets kept to give to a worker that needs them. */
   const dataOf = Array.from({ length: size }, () => new Set<string>());
   const data = new Map<string, Cmd<'setData'>>();
-  const splits = new Map<number, Split>();
-  /** Sub-request id → the split it belongs to; and sub-requests of ended splits, whose answers are dropped. */
-  const subs = new Map<number, Split>();
-  const retired = new Set<number>();
   let init: Cmd<'init'> | null = null;
   let nextLoad = 0;
 
@@ -139,126 +120,15 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     members[worker].send(cmd);
   };
 
-  // ------------------------------------------------------------ split requests
-
-  const closeSplit = (split: Split, event: WorkerEvent | null) => {
-    if (split.ended) return;
-    split.ended = true;
-    for (const [sub, worker] of split.out) {
-      subs.delete(sub);
-      retired.add(sub);
-      members[worker].send({ type: 'cancel', requestId: sub });
-    }
-    split.out.clear();
-    splits.delete(split.requestId);
-    if (event) emit(event);
-  };
-
-  const dispatch = (split: Split, worker: number, sub: number, command: WorkerCommand) => {
-    split.out.set(sub, worker);
-    subs.set(sub, split);
-    members[worker].send(command);
-  };
-
-  const onSubEvent = (split: Split, sub: number, event: WorkerEvent) => {
-    if (event.type === 'sweepProgress') return split.onResult(sub, event);
-    subs.delete(sub);
-    if (event.type === 'stale' || event.type === 'error') split.out.delete(sub);
-    if (event.type === 'stale') return closeSplit(split, { type: 'stale', requestId: split.requestId });
-    if (event.type === 'error') return closeSplit(split, { ...event, requestId: split.requestId });
-    split.onResult(sub, event);
-    const worker = split.out.get(sub);
-    split.out.delete(sub);
-    if (worker !== undefined) split.next(worker);
-    if (split.out.size === 0) closeSplit(split, split.finish());
-  };
-
-  /** Each model's evaluation on the worker that holds it (spread over the pool when none does). */
-  const evaluate = (cmd: Cmd<'evaluate'>) => {
-    if (!Array.isArray(cmd.modelIds) || cmd.modelIds.length === 0) return members[0].send(cmd);
-    const results = new Map<string, Evaluation>();
-    const split: Split = {
-      requestId: cmd.requestId, out: new Map(), ended: false, next: () => false,
-      onResult: (_sub, event) => { if (event.type === 'evaluation') for (const r of event.results) results.set(r.modelId, r); },
-      finish: () => ({ type: 'evaluation', requestId: cmd.requestId, setting: cmd.setting, results: cmd.modelIds.map((id) => results.get(id) as Evaluation) }),
-    };
-    splits.set(cmd.requestId, split);
-    const groups = new Map<number, string[]>();
-    cmd.modelIds.forEach((id, k) => {
-      const worker = holderOf(id) ?? k % size;
-      ensureModel(worker, id);
-      groups.set(worker, [...(groups.get(worker) ?? []), id]);
-    });
-    for (const [worker, ids] of groups) {
-      const sub = nextRequestId();
-      dispatch(split, worker, sub, { ...cmd, requestId: sub, modelIds: ids });
-    }
-  };
-
-  /**
-   * A sweep as (model, level) jobs, one per worker at a time (a worker's newer sweep supersedes its
-   * older one); points reassembled in the order asked, so the curves are those of one worker.
-   */
-  const sweep = (cmd: Cmd<'sweep'>) => {
-    const ok = Array.isArray(cmd.modelIds) && cmd.modelIds.length > 0 && Array.isArray(cmd.levels) && cmd.levels.length > 0 && Number.isInteger(cmd.repeats);
-    if (!ok || size === 1) return members[0].send(cmd);
-    const cells = new Map<string, { results?: SweepPoint; baseline?: SweepPoint }>();
-    const progress = new Map<number, number>();
-    const jobs = cmd.modelIds.flatMap((modelId) => cmd.levels.map((level, li) => ({ modelId, level, li })));
-    const jobCount = jobs.length;
-    const perJob = cmd.repeats;
-    let total = jobCount * perJob;
-    let sawBaseline = false;
-    const jobOf = new Map<number, (typeof jobs)[number]>();
-    const split: Split = {
-      requestId: cmd.requestId, out: new Map(), ended: false,
-      next: (worker) => start(worker),
-      onResult: (sub, event) => {
-        if (event.type === 'sweepProgress') {
-          if (event.total > perJob) total = jobCount * event.total; // an attack's noise baseline doubles the work
-          progress.set(sub, event.done);
-          const done = [...progress.values()].reduce((a, b) => a + b, 0);
-          emit({ type: 'sweepProgress', requestId: cmd.requestId, done, total });
-          return;
-        }
-        if (event.type !== 'sweepResult') return;
-        const job = jobOf.get(sub);
-        if (!job) return;
-        const key = `${job.modelId}\u0000${job.li}`;
-        cells.set(key, { results: event.results[0]?.points[0], baseline: event.baseline?.[0]?.points[0] });
-        if (event.baseline) sawBaseline = true;
-      },
-      finish: () => {
-        const curve = (part: 'results' | 'baseline'): Curve[] =>
-          cmd.modelIds.map((modelId) => ({ modelId, points: cmd.levels.map((_, li) => cells.get(`${modelId}\u0000${li}`)?.[part] as SweepPoint) }));
-        return { type: 'sweepResult', requestId: cmd.requestId, kind: cmd.kind, results: curve('results'), ...(sawBaseline ? { baseline: curve('baseline') } : {}) };
-      },
-    };
-    splits.set(cmd.requestId, split);
-    /** The worker's next job goes out when its last one answers. */
-    function start(worker: number): boolean {
-      const job = jobs.shift();
-      if (!job || split.ended) return false;
-      const sub = nextRequestId();
-      jobOf.set(sub, job);
-      ensureModel(worker, job.modelId);
-      dispatch(split, worker, sub, { ...cmd, requestId: sub, modelIds: [job.modelId], levels: [job.level] });
-      return true;
-    }
-    for (let w = 0; w < size; w++) start(w);
-  };
+  const splitter = createSplitter({
+    size, emit, holderOf, ensureModel,
+    send: (worker, command) => members[worker].send(command),
+  });
 
   // ------------------------------------------------------------ events
 
   function onEvent(worker: number, event: WorkerEvent): void {
-    if ('requestId' in event && event.requestId !== undefined) {
-      const split = subs.get(event.requestId);
-      if (split) return onSubEvent(split, event.requestId, event);
-      if (retired.has(event.requestId)) {
-        if (event.type !== 'sweepProgress') retired.delete(event.requestId);
-        return;
-      }
-    }
+    if (splitter.takes(event)) return;
     switch (event.type) {
       case 'ready':
       case 'dataReady':
@@ -286,7 +156,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
           // The crashed worker's jobs will never answer; the stores hear of the crash and ask again.
           training.delete(worker);
           dataOf[worker].clear();
-          for (const split of [...splits.values()]) if ([...split.out.values()].includes(worker)) closeSplit(split, null);
+          splitter.dropWorker(worker);
         }
         break;
       case 'backendChoice':
@@ -349,12 +219,11 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
       case 'samples':
         return members[Array.isArray(command.modelIds) && command.modelIds.length > 0 ? workerFor(command.modelIds) : 0].send(command);
       case 'evaluate':
-        return evaluate(command);
+        return splitter.evaluate(command);
       case 'sweep':
-        return sweep(command);
+        return splitter.sweep(command);
       case 'cancel': {
-        const split = splits.get(command.requestId);
-        if (split) return closeSplit(split, { type: 'stale', requestId: command.requestId });
+        if (splitter.cancel(command.requestId)) return;
         return members.forEach((m) => m.send(command));
       }
       default:
