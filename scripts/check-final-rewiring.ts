@@ -14,7 +14,7 @@ const test = await loadSplitNode('mnist', 'test');
 const path = createSparseCpuPath();
 const rows: string[] = [];
 for (const f of process.argv.slice(2)) {
-  const r = parseModelFile(readFileSync(f, 'utf8'), f);
+  const r = parseModelFile(readFileSync(f), f);
   if (!r.ok) throw new Error(r.error);
   const variants: Array<[string, typeof r.model.state]> = [['as saved', r.model.state]];
   if (r.model.config.strategy !== 'static') {

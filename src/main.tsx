@@ -1,5 +1,6 @@
 // Page entry: reads the opening link, starts the training worker, builds the stores around it (the
-// lab's, presentation mode, pretrained models), keeps the address bar in step, and renders the app.
+// lab's, presentation mode, pretrained models), keeps the address bar in step, registers the service
+// worker for offline use, and renders the app.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
@@ -14,6 +15,9 @@ import { PANELS } from './views/panels';
 import { HostedProvider } from './views/presentation/HostedContext';
 import { createPresentationStore } from './views/presentation/presentationStore';
 import { startLabWorker } from './worker/start';
+import { startOffline } from './offline';
+import { UpdateBanner } from './views/update/UpdateBanner';
+import { createUpdateStore } from './views/update/updateStore';
 import './views/styles.css';
 
 /** Above this size a pretrained file waits for a click when the browser asks to save data. */
@@ -83,11 +87,15 @@ lab.session.subscribe((s, previous) => {
   if (s.dataset !== previous.dataset) void pretrained.getState().loadFor(s.dataset);
 });
 
+const update = createUpdateStore();
+startOffline(update, import.meta.env.BASE_URL);
+
 createRoot(container).render(
   <StrictMode>
     <LabProvider lab={lab}>
       <HostedProvider hosted={{ presentation, pretrained, url, ignoredUrlKeys: opening.ignored }}>
         <App />
+        <UpdateBanner store={update} />
       </HostedProvider>
     </LabProvider>
   </StrictMode>,

@@ -55,17 +55,17 @@ function meansAt(record: SweepRecord | undefined, levels: readonly number[], wha
 }
 
 export function ablationModelRow(
-  model: { name: string; strategy: string; weightDecay: number; seed: number; accuracy: number; state: NetworkState },
+  model: { name: string; strategy: string; weightDecay: number; seed: number; accuracy: number; pixelGini: number | null; isolatedPixels: number | null },
   records: readonly SweepRecord[],
 ): AblationModelRow {
-  const concentration = inputConcentration(model.state);
-  if (concentration === null) throw new Error(`ablation.ts: ${model.name} has no sparse input layer`);
+  const { pixelGini, isolatedPixels } = model;
+  if (pixelGini === null || isolatedPixels === null) throw new Error(`ablation.ts: ${model.name} has no sparse input layer`);
   const mine = records.filter((r) => r.model === model.name);
   return {
     name: model.name, strategy: model.strategy, weightDecay: model.weightDecay, seed: model.seed, accuracy: model.accuracy,
     removal: meansAt(mine.find((r) => r.kind === 'removal'), ABLATION_REMOVAL, 'link-removal'),
     shuffle: meansAt(mine.find((r) => r.kind === 'shuffle'), ABLATION_SHUFFLE, 'shuffling'),
-    ...concentration,
+    pixelGini, isolatedPixels,
   };
 }
 

@@ -12,12 +12,13 @@ import { type BenchContext, messageOf, type PartResult } from './bench/context';
 import { describeMachine, loadAverage } from './bench/machine';
 import { benchPerturbation } from './bench/nodePerturb';
 import { benchRewire } from './bench/nodeRewire';
+import { benchReproduceJobs } from './bench/reproduceJobs';
 import { benchTraining } from './bench/nodeTraining';
 import { type BenchReport, formatTable } from './bench/report';
 
 export const BENCH_FLAGS: readonly FlagSpec[] = [
   { name: 'quick', type: 'boolean', help: 'a fast smoke run (fewer repeats, smaller sets; about a minute)' },
-  { name: 'only', type: 'string', choices: ['node', 'browser'], help: 'run only the Node figures (§1–3) or only the browser ones (§4–5)' },
+  { name: 'only', type: 'string', choices: ['node', 'browser', 'reproduce'], help: 'run only the Node figures (§1–3), only the browser ones (§4–5), or only `reproduce --jobs 1` vs `--jobs 2` (§6)' },
   { name: 'write', type: 'boolean', help: 'also write docs/bench/latest.json and docs/bench/latest.md' },
   { name: 'table', type: 'boolean', help: 'print the table on stdout instead of the JSON (the JSON still goes to --write)' },
 ];
@@ -75,7 +76,7 @@ async function browserParts(report: BenchReport, quick: boolean, io: CommandIo):
 
 async function runBench(values: FlagValues, io: CommandIo): Promise<number> {
   const quick = values.quick === true;
-  const only = values.only as 'node' | 'browser' | undefined;
+  const only = values.only as 'node' | 'browser' | 'reproduce' | undefined;
   const t0 = performance.now();
   const report: BenchReport = {
     benchmark: 'rewire-lab', schema: 1, mode: quick ? 'quick' : 'full', startedAt: new Date().toISOString(), seconds: 0,
@@ -83,14 +84,21 @@ async function runBench(values: FlagValues, io: CommandIo): Promise<number> {
   };
   const restore = keepStdoutForJson();
   try {
-    if (only !== 'browser') {
+    if (only === undefined || only === 'node') {
       try {
         await nodeParts(report, quick, io);
       } catch (e) {
         report.problems.push(`node figures: ${messageOf(e)}`);
       }
     }
-    if (only !== 'node') {
+    if (only === undefined || only === 'reproduce') {
+      try {
+        merge(report, 'reproduce', await benchReproduceJobs({ quick, log: (m) => io.err(m) }));
+      } catch (e) {
+        report.problems.push(`reproduce figures: ${messageOf(e)}`);
+      }
+    }
+    if (only === undefined || only === 'browser') {
       try {
         await browserParts(report, quick, io);
       } catch (e) {

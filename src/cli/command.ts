@@ -6,6 +6,8 @@ import type { FlagSpec, FlagValues } from './args';
 export interface CommandIo {
   out(line: string): void;
   err(line: string): void;
+  /** Whether `err` goes to a terminal (progress then draws a bar; otherwise it prints JSON lines). */
+  isTTY?(): boolean;
 }
 
 export interface Command {
@@ -26,4 +28,5 @@ export const EXIT_USAGE = 2;
 export const processIo: CommandIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
+  isTTY: () => process.stderr.isTTY === true,
 };

@@ -3,6 +3,8 @@
 import { formatFlags, parseFlags } from './args';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './command';
 import type { Command, CommandIo } from './command';
+import { mergeCommand } from './merge';
+import { planCommand, runUnitCommand } from './plan';
 import { publishModelsCommand } from './publishModels';
 import { reproduceCommand } from './reproduce';
 import { robustnessCommand } from './robustness';
@@ -10,7 +12,9 @@ import { trainCommand } from './train';
 import { benchCommand } from './bench';
 
 /** Every command of `lab`; later ones (robustness, reproduce, bench) are added here. */
-export const COMMANDS: readonly Command[] = [trainCommand, robustnessCommand, reproduceCommand, publishModelsCommand, benchCommand];
+export const COMMANDS: readonly Command[] = [
+  trainCommand, robustnessCommand, reproduceCommand, planCommand, runUnitCommand, mergeCommand, publishModelsCommand, benchCommand,
+];
 
 export function labUsage(commands: readonly Command[] = COMMANDS): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;

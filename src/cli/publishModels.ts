@@ -1,8 +1,8 @@
 // `lab publish-models`: copies the models a `lab reproduce` run trained into the page's
-// public/models/ as <dataset>-<strategy>[-nodecay].json, and writes index.json describing them.
+// public/models/ as <dataset>-<strategy>[-nodecay].rlm, and writes index.json describing them.
 import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseModelFile } from '../engine/modelFile';
+import { MODEL_FILE_EXTENSION, parseModelFile } from '../engine/modelFile';
 import type { FlagSpec, FlagValues } from './args';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './command';
 import type { Command, CommandIo } from './command';
@@ -48,12 +48,12 @@ export interface ModelIndex {
 export function publishedNames(results: Pick<ReproduceResults, 'dataset' | 'models' | 'seeds'>, withNoDecay: boolean): Array<{ source: string; file: string }> {
   const picks = results.models
     .filter((m) => m.main || (withNoDecay && m.weightDecay === 0 && m.seed === results.seeds[0] && m.strategy !== 'dense'))
-    .map((m) => ({ source: m.file, file: `${results.dataset}-${m.strategy}${m.weightDecay === 0 ? '-nodecay' : ''}.json` }));
+    .map((m) => ({ source: m.file, file: `${results.dataset}-${m.strategy}${m.weightDecay === 0 ? '-nodecay' : ''}${MODEL_FILE_EXTENSION}` }));
   return picks;
 }
 
 async function describeModel(path: string, file: string): Promise<ModelIndexEntry> {
-  const text = await readFile(path, 'utf8');
+  const text = await readFile(path);
   const parsed = parseModelFile(text, path);
   if (!parsed.ok) throw new Error(parsed.error);
   const { config, state, testAccuracy } = parsed.model;

@@ -42,7 +42,7 @@ export const QUICK_SIZE: Readonly<ReproduceSize> = Object.freeze({
   hidden: 64, density: 0.1, batchSize: 32, trainLimit: 2000, epochs: 2, testLimit: 500, attackLimit: 100, repeats: 2, attackRepeats: 1, pgdSteps: 5,
 });
 
-export type ReproducedStrategy = 'set' | 'static' | 'dense';
+export type ReproducedStrategy = 'set' | 'rigl' | 'static' | 'dense';
 
 export interface ModelSpec {
   /** File-name-safe, unique within a run: e.g. "set-seed1", "static-nodecay-seed2". */
@@ -54,6 +54,8 @@ export interface ModelSpec {
   main: boolean;
   /** Part of the weight-decay ablation. */
   ablation: boolean;
+  /** Part of a density/ζ grid (grid.ts): its own density and ζ instead of the run size's. */
+  grid?: { density: number; zeta: number };
 }
 
 export function modelName(strategy: ReproducedStrategy, weightDecay: number, seed: number): string {
@@ -88,18 +90,19 @@ export function configFor(spec: ModelSpec, dataset: DatasetName, size: Reproduce
     dataset,
     strategy: spec.strategy,
     hidden: size.hidden,
-    density: size.density,
+    density: spec.grid?.density ?? size.density,
+    zeta: spec.grid?.zeta ?? DEFAULT_CONFIG.zeta,
     batchSize: size.batchSize,
     epochs: spec.strategy === 'dense' && size.denseEpochs !== undefined ? size.denseEpochs : size.epochs,
     weightDecay: spec.weightDecay,
     seed: spec.seed,
     trainLimit: size.trainLimit,
     // Only the rewired models prune; static and dense keep the default so their files stay reusable.
-    pruning: spec.strategy === 'set' && size.pruning !== undefined ? size.pruning : DEFAULT_CONFIG.pruning,
+    pruning: (spec.strategy === 'set' || spec.strategy === 'rigl') && size.pruning !== undefined ? size.pruning : DEFAULT_CONFIG.pruning,
   };
 }
 
-/** Every sweep of a main model: removal and shuffling 0–0.9, FGSM, PGD and noise over ε. */
+/** Every sweep of a main model: removal and shuffling 0–0.9, FGSM, PGD and noise over ε, and the targeted sweeps. */
 export function mainSweeps(size: ReproduceSize, seed: number): SweepRequest[] {
   const structural = { levels: [...STRUCTURAL_LEVELS], repeats: size.repeats, seed, limit: size.testLimit ?? undefined };
   const attack = { levels: [...EPSILON_LEVELS], seed, limit: size.attackLimit };
@@ -109,6 +112,26 @@ export function mainSweeps(size: ReproduceSize, seed: number): SweepRequest[] {
     { kind: 'fgsm', ...attack, repeats: 1 },
     { kind: 'pgd', ...attack, repeats: size.attackRepeats, steps: size.pgdSteps },
     { kind: 'noise', ...attack, repeats: size.attackRepeats, baselineFor: ['fgsm', 'pgd'] },
+    ...targetedSweeps(size, seed),
+  ];
+}
+
+/** Levels of the targeted sweeps: fewer than random removal's, since a dense model re-ranks 1.8M weights per draw. */
+export const TARGETED_LEVELS: readonly number[] = [0, 0.25, 0.5, 0.75];
+
+/**
+ * Random failure against targeted attack (issue 17): links largest |w| first; hidden neurons at
+ * random, hubs first and strongest first; input pixels most connected first. Part of mainSweeps,
+ * so results.md gets one table per kind and order.
+ */
+export function targetedSweeps(size: ReproduceSize, seed: number): SweepRequest[] {
+  const common = { levels: [...TARGETED_LEVELS], repeats: size.repeats, seed, limit: size.testLimit ?? undefined };
+  return [
+    { kind: 'targeted-removal', order: 'strongest', ...common },
+    { kind: 'node-removal', order: 'random', ...common },
+    { kind: 'node-removal', order: 'degree', ...common },
+    { kind: 'node-removal', order: 'strength', ...common },
+    { kind: 'pixel-removal', order: 'degree', ...common },
   ];
 }
 
@@ -122,4 +145,9 @@ export function ablationSweeps(size: ReproduceSize, seed: number): SweepRequest[
     { kind: 'removal', levels: [...ABLATION_REMOVAL], ...common },
     { kind: 'shuffle', levels: [...ABLATION_SHUFFLE], ...common },
   ];
+}
+
+/** A grid model's sweeps (grid.ts): the ablation's levels, so each grid cell costs a few evaluations, not full curves. */
+export function gridSweeps(size: ReproduceSize, seed: number): SweepRequest[] {
+  return ablationSweeps(size, seed);
 }

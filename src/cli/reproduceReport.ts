@@ -1,12 +1,13 @@
 // Writes what `lab reproduce` measured: one results JSON, CSVs (models, sweeps, ablation) and a
 // Markdown summary (results.md) whose tables the README quotes.
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DatasetName } from '../engine/types';
 import { ablationCsv, ablationMarkdown } from './ablation';
 import type { ReproduceSize } from './reproducePlan';
 import type { ReproduceData, TrainedModelRecord } from './reproduceRun';
+import { gridCsv, gridMarkdown, gridSvg } from './gridReport';
 import { csvField, groupByKind, markdownTable, sweepCsv, sweepMarkdownTable } from './tables';
+import { writeAtomic } from './units';
 
 export const RESULTS_FORMAT = 'rewire-lab-reproduction';
 
@@ -37,11 +38,16 @@ export async function writeResults(outDir: string, results: ReproduceResults): P
     ['sweeps.csv', sweepCsv(results.sweeps)],
   ];
   if (results.ablation) files.push(['ablation.csv', ablationCsv(results.ablation.models)]);
+  if (results.grid) {
+    files.push(['grid-sweeps.csv', sweepCsv(results.grid.sweeps)], ['grid.csv', gridCsv(results.grid.cells)]);
+    const svg = gridSvg(results.grid.cells, `${results.dataset}: link removal against density`);
+    if (svg !== null) files.push(['grid.svg', svg]);
+  }
   files.push(['results.md', resultsMarkdown(results)]);
   const written: string[] = [];
   for (const [name, text] of files) {
     const path = join(outDir, name);
-    await writeFile(path, text);
+    await writeAtomic(path, text);
     written.push(path);
   }
   return written;
@@ -65,8 +71,8 @@ export function resultsMarkdown(r: ReproduceResults): string {
     '',
     `Command: \`${r.command}\`  `,
     `Run: ${r.startedAt} → ${r.finishedAt} (${minutes(r.seconds)}: training ${minutes(r.phases.trainingSeconds)}, ` +
-      `main sweeps ${minutes(r.phases.sweepSeconds)}, ablation sweeps ${minutes(r.phases.ablationSeconds)})  `,
-    `Network 784→${s.hidden}→${s.hidden}→${s.hidden}→10, density ${s.density * 100}% in the three first layers, ζ 0.3${s.pruning === 'by-sign' ? ' (SET prunes each sign separately)' : ''}, Adam 1e-3, batch ${s.batchSize}, ` +
+      `main sweeps ${minutes(r.phases.sweepSeconds)}, ablation${r.grid ? ' and grid' : ''} sweeps ${minutes(r.phases.ablationSeconds)}, each summed over its units)  `,
+    `Network 784→${s.hidden}→${s.hidden}→${s.hidden}→10, ${r.grid ? 'density and ζ per grid cell (below)' : `density ${s.density * 100}%`} in the three first layers${r.grid ? '' : ', ζ 0.3'}${s.pruning === 'by-sign' ? ' (SET prunes each sign separately)' : ''}, Adam 1e-3, batch ${s.batchSize}, ` +
       `${s.epochs} epochs${s.denseEpochs !== undefined && s.denseEpochs !== s.epochs ? ` (the dense model: ${s.denseEpochs})` : ''}, ${s.trainLimit ?? 'all 60,000'} training images. Sweeps: removal and shuffling on ${s.testLimit ?? 'all 10,000'} test images ` +
       `with ${s.repeats} repeats; FGSM, PGD (${s.pgdSteps} steps, random start) and uniform noise on the first ${s.attackLimit} test images ` +
       `(${s.attackRepeats} repeat${s.attackRepeats === 1 ? '' : 's'} for PGD and noise). Cells are mean ± std over repeats.`,
@@ -82,9 +88,17 @@ export function resultsMarkdown(r: ReproduceResults): string {
       ]),
     ),
     '',
-    '## Robustness of the adaptive (SET), static and dense models',
-    '',
   ];
+  if (r.sweeps.length > 0) {
+    lines.push(
+      '## Robustness of the adaptive (SET), static and dense models',
+      '',
+      'Each cell: mean ± sd over the draws of one trained model (1 seed × N draws), then the 95% interval of that mean. ' +
+        'The ordered removals (largest |w| first, hubs first, strongest neurons first, most connected pixels first) sit beside ' +
+        'random removal: random failure against targeted attack.',
+      '',
+    );
+  }
   for (const group of groupByKind(r.sweeps)) lines.push(sweepMarkdownTable(group), '');
   if (r.ablation) {
     lines.push(
@@ -96,6 +110,10 @@ export function resultsMarkdown(r: ReproduceResults): string {
       ablationMarkdown(r.ablation.groups),
       '',
     );
+  }
+  if (r.grid) {
+    lines.push('## Density grid', '', gridMarkdown(r.grid.cells), '');
+    if (r.grid.cells.some((c) => c.perturbed.some((p) => p.kind === 'removal'))) lines.push('![Accuracy at 30% link removal against density](grid.svg)', '');
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,6 @@
 // Robustness sweeps as the CLI runs them: one model × one perturbation kind, as plain records, with
 // the uniform-noise baseline of the same ε beside every adversarial curve (DESIGN.md §4).
-import { sweep, type PerturbationKind, type SweepPoint } from '../engine/robustness';
+import { defaultOrder, isStructuralKind, sweep, type PerturbationKind, type PerturbationOrder, type SweepPoint } from '../engine/robustness';
 import type { ComputePath, DataArrays, NetworkState } from '../engine/types';
 
 export type AdversarialKind = 'fgsm' | 'pgd';
@@ -19,6 +19,10 @@ export interface SweepRequest {
   includeDense?: boolean;
   /** Set on a noise sweep run as the baseline of these adversarial sweeps. */
   baselineFor?: AdversarialKind[];
+  /** Removal order of the ordered kinds (each kind's default when undefined). */
+  order?: PerturbationOrder;
+  /** node-removal: hidden layers to thin, 0-based (all when undefined). */
+  nodeLayers?: number[];
 }
 
 export interface SweepRecord {
@@ -30,6 +34,8 @@ export interface SweepRecord {
   repeats: number;
   steps?: number;
   includeDense: boolean;
+  order?: PerturbationOrder;
+  nodeLayers?: number[];
   seconds: number;
   points: SweepPoint[];
 }
@@ -44,7 +50,7 @@ export const STRUCTURAL_LEVELS: readonly number[] = Array.from({ length: 10 }, (
 export const EPSILON_LEVELS: readonly number[] = [0, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2];
 
 export function defaultLevels(kind: PerturbationKind): number[] {
-  return [...(kind === 'removal' || kind === 'shuffle' ? STRUCTURAL_LEVELS : EPSILON_LEVELS)];
+  return [...(isStructuralKind(kind) ? STRUCTURAL_LEVELS : EPSILON_LEVELS)];
 }
 
 /**
@@ -67,6 +73,13 @@ export function withNoiseBaseline(requests: readonly SweepRequest[]): SweepReque
   return out;
 }
 
+/** The order a record states: the asked one, or the default of the kinds that have one beside random removal. */
+function recordedOrder(request: SweepRequest) {
+  if (request.order !== undefined) return request.order;
+  const ordered = request.kind === 'targeted-removal' || request.kind === 'node-removal' || request.kind === 'pixel-removal';
+  return ordered ? defaultOrder(request.kind) : undefined;
+}
+
 /** Called after each level with its summary, for progress lines. */
 export type LevelListener = (point: SweepPoint, levelIndex: number, levelCount: number) => void;
 
@@ -87,6 +100,7 @@ export async function runSweep(
       limit: request.limit,
       steps: request.kind === 'pgd' ? request.steps : undefined,
       structural: { includeDense: request.includeDense === true },
+      target: { order: request.order, nodeLayers: request.nodeLayers },
     });
     // No cancel signal is passed, so a sweep always completes.
     if (result === null) throw new Error('sweeps.ts: the sweep was cancelled');
@@ -101,6 +115,8 @@ export async function runSweep(
     repeats,
     ...(request.kind === 'pgd' ? { steps: request.steps ?? 10 } : {}),
     includeDense: request.includeDense === true,
+    ...(recordedOrder(request) !== undefined ? { order: recordedOrder(request) } : {}),
+    ...(request.nodeLayers !== undefined ? { nodeLayers: request.nodeLayers } : {}),
     seconds: (performance.now() - t0) / 1000,
     points,
   };

@@ -1,5 +1,6 @@
 // Sweep results as text: an aligned terminal table and a Markdown table (level × model, mean ± std),
 // and CSV with one row per (sweep, level, model) carrying every repeat's accuracy.
+import { ci95 } from '../engine/robustness';
 import type { SweepRecord } from './sweeps';
 
 const KIND_TITLES: Record<string, string> = {
@@ -8,26 +9,42 @@ const KIND_TITLES: Record<string, string> = {
   fgsm: 'FGSM (L∞ ε)',
   pgd: 'PGD (L∞ ε)',
   noise: 'uniform noise (L∞ ε)',
+  'targeted-removal': 'targeted link removal (fraction of links removed, in order)',
+  'node-removal': 'hidden-neuron removal (fraction of each hidden layer\'s neurons)',
+  'pixel-removal': 'input-pixel removal (fraction of the 784 pixels cut)',
+};
+
+const ORDER_WORDS: Record<string, string> = {
+  random: 'at random', strongest: 'largest |w| first', weakest: 'smallest |w| first', degree: 'hubs (most links) first', strength: 'strongest (Σ|w|) first',
 };
 
 export function sweepTitle(record: SweepRecord): string {
   const title = KIND_TITLES[record.kind] ?? record.kind;
   const baseline = record.baselineFor ? `, baseline for ${record.baselineFor.join('/')}` : '';
   const steps = record.steps !== undefined ? `, ${record.steps} steps` : '';
-  return `${title}: accuracy on ${record.testImages} test images, ${record.repeats} repeat${record.repeats === 1 ? '' : 's'}${steps}${baseline}`;
+  const order = record.order !== undefined ? `, ${ORDER_WORDS[record.order] ?? record.order}` : '';
+  const layers = record.nodeLayers !== undefined ? `, hidden layer${record.nodeLayers.length === 1 ? '' : 's'} ${record.nodeLayers.map((h) => h + 1).join(',')}` : '';
+  return `${title}${order}${layers}: accuracy on ${record.testImages} test images, 1 seed × ${record.repeats} draw${record.repeats === 1 ? '' : 's'}${steps}${baseline}; mean ± sd [95% CI of the mean]`;
+}
+
+/** "mean ± sd [low, high]" with the 95% interval over the draws ("[n=1]" when there is one draw). */
+export function meanCi(accuracies: readonly number[], mean: number, std: number, digits = 4): string {
+  const ci = ci95(accuracies);
+  return `${meanStd(mean, std, digits)} ${ci === null ? '[n=1]' : `[${ci.low.toFixed(digits)}, ${ci.high.toFixed(digits)}]`}`;
 }
 
 export function meanStd(mean: number, std: number, digits = 4): string {
   return `${mean.toFixed(digits)} ± ${std.toFixed(digits)}`;
 }
 
-/** Records grouped by perturbation kind, in first-seen order; each group is one table. */
+/** Records grouped by perturbation kind (and order, layers), in first-seen order; each group is one table. */
 export function groupByKind(records: readonly SweepRecord[]): SweepRecord[][] {
   const groups = new Map<string, SweepRecord[]>();
   for (const r of records) {
-    const group = groups.get(r.kind) ?? [];
+    const key = `${r.kind}|${r.order ?? ''}|${r.nodeLayers?.join(',') ?? ''}`;
+    const group = groups.get(key) ?? [];
     group.push(r);
-    groups.set(r.kind, group);
+    groups.set(key, group);
   }
   return [...groups.values()];
 }
@@ -40,7 +57,7 @@ function cells(group: readonly SweepRecord[]): { header: string[]; rows: string[
     String(level),
     ...group.map((r) => {
       const p = r.points.find((q) => q.level === level);
-      return p === undefined ? '–' : meanStd(p.mean, p.std);
+      return p === undefined ? '–' : meanCi(p.accuracies, p.mean, p.std);
     }),
   ]);
   return { header, rows };
@@ -73,7 +90,7 @@ export function csvField(value: string | number): string {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export const SWEEP_CSV_HEADER = ['perturbation', 'baseline_for', 'model', 'level', 'mean', 'std', 'min', 'max', 'repeats', 'test_images', 'steps', 'include_dense', 'accuracies'];
+export const SWEEP_CSV_HEADER = ['perturbation', 'baseline_for', 'model', 'level', 'mean', 'std', 'min', 'max', 'repeats', 'test_images', 'steps', 'include_dense', 'accuracies', 'order', 'node_layers', 'ci95_low', 'ci95_high'];
 
 export function sweepCsv(records: readonly SweepRecord[]): string {
   const lines = [SWEEP_CSV_HEADER.join(',')];
@@ -81,7 +98,8 @@ export function sweepCsv(records: readonly SweepRecord[]): string {
     for (const p of r.points) {
       lines.push([
         r.kind, r.baselineFor?.join('/') ?? '', r.model, p.level, p.mean, p.std, p.min, p.max, r.repeats, r.testImages,
-        r.steps ?? '', r.includeDense ? 1 : 0, p.accuracies.join(' '),
+        r.steps ?? '', r.includeDense ? 1 : 0, p.accuracies.join(' '), r.order ?? '', r.nodeLayers?.map((h) => h + 1).join(' ') ?? '',
+        ci95(p.accuracies)?.low ?? '', ci95(p.accuracies)?.high ?? '',
       ].map(csvField).join(','));
     }
   }

@@ -29,7 +29,7 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
   { name: 'weight-decay', type: 'number', valueName: 'L2', defaultValue: D.weightDecay, help: 'L2 weight decay added to the weights\' gradient (0: off)' },
   { name: 'seed', type: 'integer', valueName: 'N', defaultValue: D.seed, help: 'random seed (reproduces a sparse run exactly)' },
   { name: 'train-limit', type: 'integer', valueName: 'N', help: 'train on the first N images of a seeded permutation (default: all)' },
-  { name: 'out', type: 'string', valueName: 'FILE', help: 'write the trained model to this JSON file' },
+  { name: 'out', type: 'string', valueName: 'FILE', help: 'write the trained model to this file (the binary model format, .rlm)' },
   { name: 'json', type: 'boolean', help: 'print one JSON object per line instead of a table' },
 ];
 

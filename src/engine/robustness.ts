@@ -3,10 +3,17 @@
 import { IMAGE_SIZE, NUM_CLASSES } from './constants';
 import { attackInputs, removeLinks, shuffleWeights, clampFraction, clampEpsilon, type AttackKind, type StructuralOptions } from './perturb';
 import { createRng } from './rng';
+import { removeLinksOrdered, removeNodes, removePixels, type LinkOrder, type NodeOrder, type PixelOrder } from './targeted';
 import type { ComputePath, DataArrays, NetworkState } from './types';
 
-export type PerturbationKind = 'removal' | 'shuffle' | 'fgsm' | 'pgd' | 'noise';
-export const PERTURBATION_KINDS: readonly PerturbationKind[] = ['removal', 'shuffle', 'fgsm', 'pgd', 'noise'];
+export type PerturbationKind = 'removal' | 'shuffle' | 'fgsm' | 'pgd' | 'noise' | 'targeted-removal' | 'node-removal' | 'pixel-removal';
+export const PERTURBATION_KINDS: readonly PerturbationKind[] = ['removal', 'shuffle', 'fgsm', 'pgd', 'noise', 'targeted-removal', 'node-removal', 'pixel-removal'];
+/** Kinds whose level is a fraction of links, neurons or pixels (the others take an L∞ ε). */
+export function isStructuralKind(kind: PerturbationKind): boolean {
+  return kind === 'removal' || kind === 'shuffle' || kind === 'targeted-removal' || kind === 'node-removal' || kind === 'pixel-removal';
+}
+/** The order a sweep of one kind removes things in; each kind accepts its own orders. */
+export type PerturbationOrder = LinkOrder | NodeOrder | PixelOrder;
 
 /** A combination of perturbations, as the live sliders set them. */
 export interface PerturbationSetting {
@@ -17,17 +24,34 @@ export interface PerturbationSetting {
   /** Adversarial (or noise) input perturbation; epsilon 0 means none. */
   attack: { kind: AttackKind; epsilon: number; steps?: number };
   structural?: StructuralOptions;
+  /** Which links `removal` takes first (default random). */
+  removalOrder?: LinkOrder;
+  /** Hidden-neuron removal: a fraction of each chosen hidden layer (default all hidden layers). */
+  nodes?: { fraction: number; order: NodeOrder; layers?: number[] };
+  /** Input pixels cut off the first layer. */
+  pixels?: { fraction: number; order: PixelOrder };
 }
 
 export const NO_PERTURBATION: PerturbationSetting = Object.freeze({ removal: 0, shuffle: 0, attack: { kind: 'fgsm', epsilon: 0 } }) as PerturbationSetting;
 
-/** Applies the structural perturbations (removal, then shuffling) to a copy of the state. */
+/**
+ * Applies the structural perturbations to a copy of the state: pixels cut, neurons removed, links
+ * removed, then weights shuffled (each ranks what is left by the one before).
+ */
 export function perturbState(state: NetworkState, setting: PerturbationSetting, seed: number): NetworkState {
   const rng = createRng(seed);
   const removalRng = rng.fork();
   const shuffleRng = rng.fork();
+  // Forked after the older two, so settings without the newer perturbations draw as before.
+  const nodeRng = rng.fork();
+  const pixelRng = rng.fork();
   let out = state;
-  if (clampFraction(setting.removal) > 0) out = removeLinks(out, setting.removal, removalRng, setting.structural);
+  if (setting.pixels !== undefined && clampFraction(setting.pixels.fraction) > 0) out = removePixels(out, setting.pixels.fraction, setting.pixels.order, pixelRng);
+  if (setting.nodes !== undefined && clampFraction(setting.nodes.fraction) > 0) out = removeNodes(out, setting.nodes.fraction, setting.nodes.order, nodeRng, { layers: setting.nodes.layers });
+  const order = setting.removalOrder ?? 'random';
+  if (clampFraction(setting.removal) > 0) {
+    out = order === 'random' ? removeLinks(out, setting.removal, removalRng, setting.structural) : removeLinksOrdered(out, setting.removal, order, removalRng, setting.structural);
+  }
   if (clampFraction(setting.shuffle) > 0) out = shuffleWeights(out, setting.shuffle, shuffleRng, setting.structural);
   return out;
 }
@@ -105,11 +129,40 @@ export async function accuracyUnder(
   return { accuracy: t > 0 ? c / t : Number.NaN, perClass };
 }
 
-/** The setting that applies one perturbation kind at one strength. */
-export function settingFor(kind: PerturbationKind, level: number, structural?: StructuralOptions): PerturbationSetting {
+/** Order and layers of the targeted kinds; missing fields take each kind's default. */
+export interface TargetOptions {
+  order?: PerturbationOrder;
+  /** node-removal: which hidden layers (default all). */
+  nodeLayers?: number[];
+}
+
+/** Each kind's default order: the targeted kinds attack, node and pixel removal are random failures. */
+export function defaultOrder(kind: PerturbationKind): PerturbationOrder {
+  return kind === 'targeted-removal' ? 'strongest' : 'random';
+}
+
+/** The orders a kind accepts (empty for the kinds that have no order). */
+export function ordersFor(kind: PerturbationKind): readonly PerturbationOrder[] {
   switch (kind) {
-    case 'removal': return { removal: level, shuffle: 0, attack: { kind: 'fgsm', epsilon: 0 }, structural };
-    case 'shuffle': return { removal: 0, shuffle: level, attack: { kind: 'fgsm', epsilon: 0 }, structural };
+    case 'removal':
+    case 'targeted-removal': return ['random', 'strongest', 'weakest'];
+    case 'node-removal': return ['random', 'degree', 'strength'];
+    case 'pixel-removal': return ['random', 'degree'];
+    default: return [];
+  }
+}
+
+/** The setting that applies one perturbation kind at one strength. */
+export function settingFor(kind: PerturbationKind, level: number, structural?: StructuralOptions, target: TargetOptions = {}): PerturbationSetting {
+  const none = { kind: 'fgsm' as const, epsilon: 0 };
+  const order = target.order ?? defaultOrder(kind);
+  if (target.order !== undefined && !ordersFor(kind).includes(target.order)) throw new Error(`${kind} cannot remove in order "${target.order}" (choose ${ordersFor(kind).join(', ') || 'no order'})`);
+  switch (kind) {
+    case 'removal':
+    case 'targeted-removal': return { removal: level, shuffle: 0, attack: none, structural, ...(order !== 'random' ? { removalOrder: order as LinkOrder } : {}) };
+    case 'node-removal': return { removal: 0, shuffle: 0, attack: none, structural, nodes: { fraction: level, order: order as NodeOrder, ...(target.nodeLayers ? { layers: target.nodeLayers } : {}) } };
+    case 'pixel-removal': return { removal: 0, shuffle: 0, attack: none, structural, pixels: { fraction: level, order: order as PixelOrder } };
+    case 'shuffle': return { removal: 0, shuffle: level, attack: none, structural };
     default: return { removal: 0, shuffle: 0, attack: { kind, epsilon: level }, structural };
   }
 }
@@ -133,6 +186,8 @@ export interface SweepOptions {
   limit?: number;
   steps?: number;
   structural?: StructuralOptions;
+  /** Order (and layers) of the targeted kinds. */
+  target?: TargetOptions;
   onProgress?: (done: number, total: number) => void;
   signal?: { cancelled: boolean };
 }
@@ -152,7 +207,7 @@ export async function sweep(path: ComputePath, state: NetworkState, test: DataAr
       if (deterministic && r > 0) {
         accuracies.push(accuracies[0]);
       } else {
-        const setting = settingFor(opts.kind, level, opts.structural);
+        const setting = settingFor(opts.kind, level, opts.structural, opts.target);
         if (setting.attack.epsilon > 0 && opts.steps !== undefined) setting.attack.steps = opts.steps;
         const res = await accuracyUnder(path, state, test, setting, opts.seed + r, { limit: opts.limit, signal: opts.signal });
         if (res === null) return null;
@@ -175,4 +230,28 @@ export function summarise(level: number, accuracies: number[]): SweepPoint {
   const mean = accuracies.reduce((a, b) => a + b, 0) / n;
   const variance = n > 1 ? accuracies.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1) : 0;
   return { level, accuracies, mean, std: Math.sqrt(variance), min, max };
+}
+
+/** Two-sided 95% Student-t quantiles by degrees of freedom (the next lower tabulated df is used). */
+const T95: ReadonlyArray<[number, number]> = [
+  [1, 12.706], [2, 4.303], [3, 3.182], [4, 2.776], [5, 2.571], [6, 2.447], [7, 2.365], [8, 2.306], [9, 2.262],
+  [10, 2.228], [12, 2.179], [15, 2.131], [20, 2.086], [30, 2.042], [60, 2.0], [120, 1.98],
+];
+
+export function t95(df: number): number {
+  let t = Number.NaN;
+  for (const [d, q] of T95) if (df >= d) t = q;
+  return df > 1000 ? 1.96 : t;
+}
+
+/**
+ * 95% interval of the mean of n draws (Student t, sample sd); null for a single draw, where no
+ * interval can be given. Identical draws (a deterministic perturbation) give [mean, mean].
+ */
+export function ci95(accuracies: readonly number[]): { low: number; high: number; half: number } | null {
+  const n = accuracies.length;
+  if (n < 2) return null;
+  const p = summarise(0, [...accuracies]);
+  const half = t95(n - 1) * p.std / Math.sqrt(n);
+  return { low: p.mean - half, high: p.mean + half, half };
 }

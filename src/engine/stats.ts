@@ -87,3 +87,23 @@ export function histogram(values: ArrayLike<number>, bins: number, range?: [numb
   const edges = Array.from({ length: b + 1 }, (_, i) => lo + i * width);
   return { edges, counts };
 }
+
+/**
+ * Complementary CDF of integer degrees, P(D ≥ k), at every distinct degree k ≥ 1 (ascending): on
+ * log–log axes a heavy tail shows as a slowly falling line, a Poisson-like one as a cliff. Degree 0
+ * has no place on a log axis; P(D ≥ 1) says how many nodes have any link at all.
+ */
+export function degreeCcdf(degrees: ArrayLike<number>): Array<{ degree: number; fraction: number }> {
+  const n = degrees.length;
+  if (n === 0) return [];
+  const counts = new Map<number, number>();
+  for (let i = 0; i < n; i++) counts.set(degrees[i], (counts.get(degrees[i]) ?? 0) + 1);
+  const distinct = [...counts.keys()].sort((a, b) => a - b);
+  const out: Array<{ degree: number; fraction: number }> = [];
+  let atLeast = n;
+  for (const k of distinct) {
+    if (k >= 1) out.push({ degree: k, fraction: atLeast / n });
+    atLeast -= counts.get(k)!;
+  }
+  return out;
+}

@@ -8,6 +8,7 @@ import { createRng, shuffleInPlace } from './rng';
 import type { Rng } from './rng';
 import { NUM_SPARSE_LAYERS, validateConfig } from './types';
 import type { ComputePath, DataArrays, NetworkState, TrainConfig } from './types';
+import type { EpochWiring } from './wiringHistory';
 
 export interface ProgressEvent { epoch: number; batch: number; batchesPerEpoch: number; samplesPerSecond: number }
 export interface LayerTopology { nIn: number; nOut: number; links: Int32Array; weights: Float32Array }
@@ -80,6 +81,8 @@ export interface TrainResult {
   state: NetworkState;
   /** The epochs this run trained (a continuation's first entry is epoch `completedEpochs + 1`). */
   history: EpochSummary[];
+  /** Per epoch of `history`, each sparse layer's removed and grown link ids ([] per epoch for dense): model files keep it. */
+  wiring: EpochWiring[];
   /** Epochs completed in all, counting those before a continuation started. */
   epochsCompleted: number;
   stoppedEarly: boolean;
@@ -167,6 +170,7 @@ class Run implements TrainingRun {
     this.state = 'running';
     const config = this.config;
     const history: EpochSummary[] = [];
+    const wiring: EpochWiring[] = [];
     let lastGood: NetworkState | null = null;
     const done = this.completedEpochs;
     const finish = (status: TrainingStatus, error?: string): TrainResult => {
@@ -174,7 +178,7 @@ class Run implements TrainingRun {
       // Without a completed epoch, hand back what the run started from (nothing for a rejected config).
       const state = lastGood ?? this.initial ?? { layers: [], moments: [], step: 0 };
       const epochsCompleted = done + history.length;
-      return { config, state, history, epochsCompleted, stoppedEarly: epochsCompleted < config.epochs, ...(error === undefined ? {} : { error }) };
+      return { config, state, history, wiring, epochsCompleted, stoppedEarly: epochsCompleted < config.epochs, ...(error === undefined ? {} : { error }) };
     };
     const problems = validateConfig(config, this.train.count);
     if (!(Number.isInteger(done) && done >= 0 && done < config.epochs)) {
@@ -221,6 +225,7 @@ class Run implements TrainingRun {
           samplesPerSecond: (batches * config.batchSize) / trainSeconds,
         });
         history.push(summarizeEpoch(event));
+        wiring.push(epochWiring(event));
         this.callbacks.onEpoch?.(event);
         this.callbacks.onCheckpoint?.({ epoch, state });
         if (this.stopRequested && epoch < config.epochs) return finish('stopped');
@@ -306,6 +311,11 @@ function epochEvent(
     }),
     topology: sparse.map((l) => ({ nIn: l.nIn, nOut: l.nOut, links: (l.links as Int32Array).slice(), weights: l.weights.slice() })),
   };
+}
+
+/** An epoch's removed and grown link ids per sparse layer (the event's own arrays, not copied). */
+export function epochWiring(e: Pick<EpochEvent, 'layers'>): EpochWiring {
+  return e.layers.map((l) => ({ removed: l.removed, added: l.added }));
 }
 
 function nextMacrotask(): Promise<void> {

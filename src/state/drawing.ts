@@ -306,7 +306,7 @@ export function createDrawingStore(deps: DrawingDeps): StoreApi<DrawingState> & 
 
   const settingKey = () => {
     const s = structural?.get();
-    return s ? `${s.removal}/${s.shuffle}/${s.seed}` : '';
+    return s ? `${s.removal}/${s.shuffle}/${s.seed}/${s.linkOrder}/${s.nodes}/${s.nodeOrder}` : '';
   };
   let lastSettingKey = settingKey();
   const onStructural = () => {

@@ -2,6 +2,7 @@
 // smallest-ε search look like, plus softmax, argmax and the labels the views print.
 import { IMAGE_SIZE, NUM_CLASSES } from '../engine/constants';
 import type { PerturbationSetting } from '../engine/robustness';
+import type { LinkOrder, NodeOrder } from '../engine/targeted';
 import type { DatasetName } from '../engine/types';
 import { isEvaluable, type ModelEntry } from './models';
 
@@ -19,7 +20,16 @@ export interface InkImage { ink: ArrayLike<number>; width: number; height: numbe
  * The Robustness panel's structural sliders, as fractions in [0, 1], and the seed that picks the
  * links they touch (the panel's own, so both panels perturb the same links).
  */
-export interface StructuralSetting { removal: number; shuffle: number; seed?: number }
+export interface StructuralSetting {
+  removal: number;
+  shuffle: number;
+  seed?: number;
+  /** Which links removal takes first (default random). */
+  linkOrder?: LinkOrder;
+  /** Fraction of each hidden layer's neurons removed, and which go first. */
+  nodes?: number;
+  nodeOrder?: NodeOrder;
+}
 /** Where the structural sliders live (the robustness store); absent, predictions use the intact networks. */
 export interface StructuralSource { get(): StructuralSetting; subscribe(listener: () => void): () => void }
 
@@ -76,7 +86,12 @@ export function argmax(values: ArrayLike<number>): number {
 export function structuralLabel(s: StructuralSetting | null): string | null {
   if (!s) return null;
   const pct = (f: number) => `${Math.round(f * 100)}%`;
-  const parts = [s.removal > 0 && `${pct(s.removal)} link removal`, s.shuffle > 0 && `${pct(s.shuffle)} weight shuffling`].filter(Boolean);
+  const linkWords = s.linkOrder === 'strongest' ? ' (strongest first)' : s.linkOrder === 'weakest' ? ' (weakest first)' : '';
+  const nodeWords = s.nodeOrder === 'degree' ? ' (hubs first)' : s.nodeOrder === 'strength' ? ' (strongest first)' : '';
+  const parts = [
+    s.removal > 0 && `${pct(s.removal)} link removal${linkWords}`, (s.nodes ?? 0) > 0 && `${pct(s.nodes ?? 0)} node removal${nodeWords}`,
+    s.shuffle > 0 && `${pct(s.shuffle)} weight shuffling`,
+  ].filter(Boolean);
   return parts.length > 0 ? `under ${parts.join(' and ')}` : null;
 }
 
@@ -89,8 +104,13 @@ export function attackSucceeded(outcome: Pick<AttackOutcome, 'label' | 'target' 
 
 /** The worker's setting for the structural sliders; undefined for the intact network. */
 export function structuralPerturbation(s: StructuralSetting | null | undefined): PerturbationSetting | undefined {
-  if (!s || (s.removal <= 0 && s.shuffle <= 0)) return undefined;
-  return { removal: s.removal, shuffle: s.shuffle, attack: { kind: 'fgsm', epsilon: 0 } };
+  const nodes = s?.nodes ?? 0;
+  if (!s || (s.removal <= 0 && s.shuffle <= 0 && nodes <= 0)) return undefined;
+  return {
+    removal: s.removal, shuffle: s.shuffle, attack: { kind: 'fgsm', epsilon: 0 },
+    ...(s.linkOrder !== undefined && s.linkOrder !== 'random' ? { removalOrder: s.linkOrder } : {}),
+    ...(nodes > 0 ? { nodes: { fraction: nodes, order: s.nodeOrder ?? 'random' } } : {}),
+  };
 }
 
 /** A uniformly random index among the images of class `wanted` (any class when null); null if none. */

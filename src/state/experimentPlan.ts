@@ -117,7 +117,7 @@ export function runKey(step: ExperimentStep, strategy: Strategy): string {
 /** The model files of the finished experiment, as `lab publish-models` names them. */
 export function finishedFiles(dataset: DatasetName): Array<{ step: ExperimentStep; strategy: 'set' | 'static'; file: string }> {
   return EXPERIMENT_STEPS.flatMap((step) => (['set', 'static'] as const).map((strategy) => ({
-    step, strategy, file: `${dataset}-${strategy}${step === 'nodecay' ? '-nodecay' : ''}.json`,
+    step, strategy, file: `${dataset}-${strategy}${step === 'nodecay' ? '-nodecay' : ''}.rlm`,
   })));
 }
 

@@ -65,9 +65,12 @@ export function createLab(options: LabOptions) {
       await session.getState().ensureSplit('test');
       return options.loadSplit(dataset, 'test', { baseUrl: options.baseUrl });
     },
-    // Drawings are read under the Robustness panel's link removal and shuffling (its links, its seed).
+    // Drawings are read under the Robustness panel's link and node removal and shuffling (its links, its seed).
     structural: {
-      get: () => ({ removal: robustness.getState().sliders.removal, shuffle: robustness.getState().sliders.shuffle, seed: LIVE_SEED }),
+      get: () => {
+        const { removal, shuffle, linkOrder, nodes, nodeOrder } = robustness.getState().sliders;
+        return { removal, shuffle, seed: LIVE_SEED, linkOrder, nodes, nodeOrder };
+      },
       subscribe: (listener) => robustness.subscribe(listener),
     },
   });

@@ -2,6 +2,7 @@
 // worker holds their weights; here live only the facts a list or a comparison needs), with the
 // actions that load a model file into the worker and fetch one back for a download.
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ModelFileContent } from '../engine/modelFile';
 import type { DatasetName, Strategy, TrainConfig } from '../engine/types';
 import type { LabClient } from '../worker/client';
 import { nextRequestId, type LoadedModelInfo, type PathKind, type WorkerEvent } from '../worker/protocol';
@@ -30,7 +31,8 @@ export type LoadOutcome = { ok: true; modelId: string } | { ok: false; error: st
 
 export interface ExportedModel {
   fileName: string;
-  text: string;
+  /** The file's bytes (the binary model format). */
+  text: Uint8Array;
 }
 
 export interface ModelsState {
@@ -40,8 +42,8 @@ export interface ModelsState {
   /** Why the last model file could not be loaded (the list is left as it was). */
   loadError: string | null;
   rename(id: string, label: string): void;
-  /** Sends a model file's text to the worker; resolves once it is in the list or was refused. */
-  loadModelFile(text: string, fileName: string): Promise<LoadOutcome>;
+  /** Sends a model file to the worker (its bytes are transferred: the caller's array is emptied); resolves once it is in the list or was refused. */
+  loadModelFile(text: ModelFileContent, fileName: string): Promise<LoadOutcome>;
   /** The model's file as the worker serialises it (rejects with the worker's message). */
   exportModel(id: string): Promise<ExportedModel>;
   /** Shows why a file was refused before it reached the worker (e.g. too large to read). */

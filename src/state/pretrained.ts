@@ -2,6 +2,7 @@
 // models one by one (smallest first, so the sparse ones are ready within seconds) into the worker.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { DATASET_NAMES } from '../data/registry';
+import type { ModelFileContent } from '../engine/modelFile';
 import type { DatasetName, Strategy } from '../engine/types';
 
 /** One line of public/models/index.json. */
@@ -111,7 +112,7 @@ export interface PretrainedDeps {
   baseUrl: string;
   fetch: FetchLike;
   /** The models store's loader: parses and validates the file in the worker. */
-  loadModelFile(text: string, fileName: string): Promise<LoadResult>;
+  loadModelFile(content: ModelFileContent, fileName: string): Promise<LoadResult>;
   /** Files larger than this wait for a click (e.g. on a metered connection); Infinity loads all. */
   autoLoadMaxBytes: number;
 }
@@ -123,10 +124,10 @@ function messageOf(e: unknown): string {
 }
 
 /**
- * The body as text, reporting bytes as they arrive. Gzipped bodies are inflated here; a server that
+ * The body's bytes, reporting bytes as they arrive. Gzipped bodies are inflated here; a server that
  * adds Content-Encoding: gzip has already inflated them, so the gzip magic bytes decide, not the name.
  */
-async function readText(response: Response, onBytes: (n: number) => void): Promise<string> {
+async function readBytes(response: Response, onBytes: (n: number) => void): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let loaded = 0;
   if (response.body) {
@@ -143,8 +144,8 @@ async function readText(response: Response, onBytes: (n: number) => void): Promi
   }
   const bytes = new Blob(chunks as BlobPart[]);
   const head = new Uint8Array(await bytes.slice(0, 2).arrayBuffer());
-  if (head[0] !== 0x1f || head[1] !== 0x8b) return bytes.text();
-  return new Response(bytes.stream().pipeThrough(new DecompressionStream('gzip'))).text();
+  if (head[0] !== 0x1f || head[1] !== 0x8b) return new Uint8Array(await bytes.arrayBuffer());
+  return new Uint8Array(await new Response(bytes.stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
 }
 
 export function createPretrainedStore(deps: PretrainedDeps): PretrainedStore {
@@ -207,8 +208,8 @@ export function createPretrainedStore(deps: PretrainedDeps): PretrainedStore {
       try {
         const response = await deps.fetch(`${base}models/${file}`);
         if (!response.ok) throw new Error(`the server answered ${response.status} ${response.statusText}`.trim());
-        const text = await readText(response, (n) => patchItem(file, { loadedBytes: n }));
-        const result = await deps.loadModelFile(text, file);
+        const content = await readBytes(response, (n) => patchItem(file, { loadedBytes: n }));
+        const result = await deps.loadModelFile(content, file);
         if (!result.ok) throw new Error(result.error);
         const accuracy = isFraction(result.testAccuracy) ? result.testAccuracy : entry.testAccuracy;
         patchItem(file, { status: 'loaded', accuracy });

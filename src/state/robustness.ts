@@ -3,7 +3,8 @@
 // Slider moves become at most one evaluate request per interval (always the final value too); the
 // worker drops the stale ones.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { PerturbationKind, PerturbationSetting } from '../engine/robustness';
+import { defaultOrder, ordersFor, type PerturbationKind, type PerturbationOrder, type PerturbationSetting } from '../engine/robustness';
+import type { LinkOrder, NodeOrder } from '../engine/targeted';
 import type { DatasetName } from '../engine/types';
 import type { LabClient } from '../worker/client';
 import { nextRequestId, type WorkerEvent } from '../worker/protocol';
@@ -16,7 +17,7 @@ import {
 export type { SweepCurve, SweepForm, SweepOutcome, SweepRun } from './robustnessSweep';
 
 export type AttackChoice = 'fgsm' | 'pgd' | 'noise';
-export type SliderName = 'removal' | 'shuffle' | 'epsilon';
+export type SliderName = 'removal' | 'shuffle' | 'epsilon' | 'nodes';
 
 export interface Sliders {
   /** Fraction of sparse links removed. */
@@ -26,10 +27,16 @@ export interface Sliders {
   /** L∞ budget of the input perturbation (0: none). */
   epsilon: number;
   attack: AttackChoice;
+  /** Fraction of each hidden layer's neurons removed. */
+  nodes: number;
+  /** Which links link removal takes first. */
+  linkOrder: LinkOrder;
+  /** Which neurons node removal takes first. */
+  nodeOrder: NodeOrder;
 }
 
-export const DEFAULT_SLIDERS: Readonly<Sliders> = Object.freeze({ removal: 0, shuffle: 0, epsilon: 0, attack: 'fgsm' });
-export const SLIDER_MAX: Readonly<Record<SliderName, number>> = Object.freeze({ removal: 1, shuffle: 1, epsilon: 0.5 });
+export const DEFAULT_SLIDERS: Readonly<Sliders> = Object.freeze({ removal: 0, shuffle: 0, epsilon: 0, attack: 'fgsm', nodes: 0, linkOrder: 'random', nodeOrder: 'random' });
+export const SLIDER_MAX: Readonly<Record<SliderName, number>> = Object.freeze({ removal: 1, shuffle: 1, epsilon: 0.5, nodes: 1 });
 /** Attacks on all 10,000 test images are slow on a CPU (PGD especially): live ε > 0 uses the first 1,000. */
 export const ADVERSARIAL_SUBSET = 1000;
 export const SAMPLE_COUNT = 12;
@@ -72,6 +79,11 @@ export interface RobustnessState {
   outcome: SweepOutcome | null;
   setSlider(name: SliderName, value: number): void;
   setAttack(kind: AttackChoice): void;
+  /** Which links (or neurons) go first under the link (or node) removal slider. */
+  setLinkOrder(order: LinkOrder): void;
+  setNodeOrder(order: NodeOrder): void;
+  /** Order of a targeted sweep (each kind accepts its own; see ordersFor). */
+  setSweepOrder(order: PerturbationOrder): void;
   resetSliders(): void;
   setCompared(modelId: string, compared: boolean): void;
   setSweepKind(kind: PerturbationKind): void;
@@ -103,7 +115,12 @@ const realClock: Clock = {
 };
 
 export function settingOf(s: Sliders): PerturbationSetting {
-  return { removal: s.removal, shuffle: s.shuffle, attack: { kind: s.attack, epsilon: s.epsilon } };
+  return {
+    removal: s.removal, shuffle: s.shuffle, attack: { kind: s.attack, epsilon: s.epsilon },
+    // Only set when they matter, so an untouched page sends what it always sent.
+    ...(s.linkOrder !== 'random' ? { removalOrder: s.linkOrder } : {}),
+    ...(s.nodes > 0 ? { nodes: { fraction: s.nodes, order: s.nodeOrder } } : {}),
+  };
 }
 
 /** The models compared: evaluable, trained on the active dataset, not unticked; in list order. */
@@ -183,6 +200,21 @@ export function createRobustnessStore(deps: RobustnessDeps): RobustnessStore {
       set((s) => ({ sliders: { ...s.sliders, attack: kind } }));
       if (get().sliders.epsilon > 0) schedule();
     },
+    setLinkOrder(order) {
+      if (!(ordersFor('removal') as string[]).includes(order) || get().sliders.linkOrder === order) return;
+      set((s) => ({ sliders: { ...s.sliders, linkOrder: order } }));
+      if (get().sliders.removal > 0) schedule();
+    },
+    setNodeOrder(order) {
+      if (!(ordersFor('node-removal') as string[]).includes(order) || get().sliders.nodeOrder === order) return;
+      set((s) => ({ sliders: { ...s.sliders, nodeOrder: order } }));
+      if (get().sliders.nodes > 0) schedule();
+    },
+    setSweepOrder(order) {
+      const form = get().sweepForm;
+      if (!ordersFor(form.kind).includes(order)) return;
+      set({ sweepForm: { ...form, order } });
+    },
     resetSliders() {
       set({ sliders: { ...DEFAULT_SLIDERS } });
       schedule();
@@ -193,7 +225,8 @@ export function createRobustnessStore(deps: RobustnessDeps): RobustnessStore {
     },
 
     setSweepKind(kind) {
-      const form: SweepForm = { ...get().sweepForm, kind, levelsText: sweepLevelsFor(kind) };
+      const orders = ordersFor(kind);
+      const form: SweepForm = { ...get().sweepForm, kind, levelsText: sweepLevelsFor(kind), order: orders.length > 0 ? defaultOrder(kind) : undefined };
       set({ sweepForm: form, sweepProblems: formProblems(form) });
     },
     setSweepLevels(text) {
@@ -215,11 +248,14 @@ export function createRobustnessStore(deps: RobustnessDeps): RobustnessStore {
       const limit = isInputKind(sweepForm.kind) ? ADVERSARIAL_SUBSET : null;
       sweepRequest = {
         requestId,
-        outcome: { kind: sweepForm.kind, dataset: session.getState().dataset, levels: levels.levels, repeats: repeats.repeats, limit },
+        outcome: {
+          kind: sweepForm.kind, dataset: session.getState().dataset, levels: levels.levels, repeats: repeats.repeats, limit,
+          ...(sweepForm.order !== undefined ? { order: sweepForm.order } : {}),
+        },
       };
       client.send({
         type: 'sweep', requestId, modelIds: ids, kind: sweepForm.kind, levels: levels.levels, repeats: repeats.repeats, seed: SWEEP_SEED,
-        ...(limit !== null ? { limit } : {}),
+        ...(limit !== null ? { limit } : {}), ...(sweepForm.order !== undefined ? { target: { order: sweepForm.order } } : {}),
       });
       // FGSM and PGD sweeps also run the noise baseline: twice the evaluations.
       const total = ids.length * levels.levels.length * repeats.repeats * (sweepForm.kind === 'fgsm' || sweepForm.kind === 'pgd' ? 2 : 1);

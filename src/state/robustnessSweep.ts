@@ -1,6 +1,6 @@
 // The sweep side of the robustness store: perturbation kinds, their default levels, the parsing of
 // the levels and repeats the user types (problems come back as sentences), and a sweep's outcome.
-import type { PerturbationKind, SweepPoint } from '../engine/robustness';
+import type { PerturbationKind, PerturbationOrder, SweepPoint } from '../engine/robustness';
 import type { DatasetName } from '../engine/types';
 
 export interface SweepForm {
@@ -8,6 +8,8 @@ export interface SweepForm {
   /** Levels as typed: numbers separated by commas or spaces. */
   levelsText: string;
   repeatsText: string;
+  /** Removal order of the ordered kinds (undefined for the others). */
+  order?: PerturbationOrder;
 }
 
 export interface SweepCurve {
@@ -20,6 +22,8 @@ export interface SweepOutcome {
   dataset: DatasetName;
   levels: number[];
   repeats: number;
+  /** Removal order of the ordered kinds. */
+  order?: PerturbationOrder;
   /** Test images used (null: the full test set). */
   limit: number | null;
   curves: SweepCurve[];
@@ -35,13 +39,16 @@ export interface SweepRun {
   error: string | null;
 }
 
-export const SWEEP_KINDS: readonly PerturbationKind[] = ['removal', 'shuffle', 'fgsm', 'pgd', 'noise'];
+export const SWEEP_KINDS: readonly PerturbationKind[] = ['removal', 'targeted-removal', 'node-removal', 'pixel-removal', 'shuffle', 'fgsm', 'pgd', 'noise'];
 export const SWEEP_KIND_LABELS: Readonly<Record<PerturbationKind, string>> = Object.freeze({
   removal: 'Link removal',
   shuffle: 'Weight shuffling',
   fgsm: 'FGSM attack',
   pgd: 'PGD attack',
   noise: 'Uniform noise',
+  'targeted-removal': 'Targeted link removal',
+  'node-removal': 'Neuron removal',
+  'pixel-removal': 'Input-pixel removal',
 });
 export const MAX_SWEEP_LEVELS = 25;
 export const MAX_SWEEP_REPEATS = 20;

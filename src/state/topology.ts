@@ -2,8 +2,6 @@
 // model, layer and epoch the topology views show, and the timeline's playback settings.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { diffLinks, isValidLinkList } from '../engine/topology';
-import type { TrainConfig } from '../engine/types';
-import type { WorkerEvent } from '../worker/protocol';
 
 export type RowOrderName = 'natural' | 'degree' | 'pixel-grid';
 export const ROW_ORDERS: readonly RowOrderName[] = ['natural', 'degree', 'pixel-grid'];
@@ -39,6 +37,11 @@ export interface ModelTopology {
   label: string;
   strategy: string;
   frames: TopologyFrame[];
+  /**
+   * Set for a model loaded from a file: how strongly the panels prefer to open on it (see
+   * openingPreference), and whether the file had no history (its one frame is the final wiring).
+   */
+  loaded?: { preference: number; finalOnly: boolean };
 }
 
 /** The part of an epoch event this store needs (EpochEvent and the worker's EpochReport both fit). */
@@ -68,6 +71,11 @@ export interface TopologyState {
   register(modelId: string, label: string, strategy: string): void;
   /** Registers a model with its initial wiring (epoch 0), replacing any earlier history. */
   setInitial(modelId: string, label: string, strategy: string, topology: readonly LayerTopologyInput[]): string[];
+  /**
+   * A model loaded from a file, with its frames (replayed, or the final wiring alone). Selected when
+   * nothing is, or when the selection is a loaded model the panels prefer less.
+   */
+  setLoaded(modelId: string, label: string, strategy: string, frames: TopologyFrame[], loaded: { preference: number; finalOnly: boolean }): string[];
   /** Appends an epoch's wiring; returns problems (empty when accepted as reported). */
   pushEpoch(modelId: string, event: EpochTopologyInput): string[];
   /** Forgets a model and its history. */
@@ -146,6 +154,17 @@ export function createTopologyStore(): TopologyStore {
         if (problems.length > 0) return problems;
         const layers = topology.map((t) => ({ nIn: t.nIn, nOut: t.nOut, links: t.links, weights: t.weights, removed: EMPTY, added: EMPTY }));
         putModel({ id: modelId, label, strategy, frames: [{ epoch: 0, layers, testAccuracy: null, trainLoss: null }] }, true);
+        return [];
+      },
+
+      setLoaded(modelId, label, strategy, frames, loaded) {
+        const problems = frames.flatMap((f) => f.layers.flatMap((t, l) => layerProblems(t, `${WHERE}: model ${modelId}, epoch ${f.epoch}, layer ${l + 1}`)));
+        if (frames.length === 0 || frames[0].layers.length === 0) problems.push(`${WHERE}: model ${modelId}: no sparse layer to show`);
+        if (problems.length > 0) return problems;
+        const s = get();
+        const current = s.selectedModel === null ? undefined : s.models[s.selectedModel];
+        const select = current === undefined || (current.loaded !== undefined && current.loaded.preference < loaded.preference);
+        putModel({ id: modelId, label, strategy, frames, loaded }, select);
         return [];
       },
 
@@ -294,30 +313,7 @@ export function frameAtEpoch(model: ModelTopology | undefined, epoch: number): T
   return best;
 }
 
-/**
- * The listener a worker client needs: registers sparse models as they start, with their initial
- * wiring (epoch 0), and keeps every epoch's wiring.
- */
-export function topologyEventHandler(
-  store: TopologyStore, labelOf: (config: TrainConfig) => string, onProblem: (message: string) => void = () => {},
-): (event: WorkerEvent) => void {
-  return (event) => {
-    if (event.type === 'trainStarted') {
-      if (event.config.strategy === 'dense') return;
-      const initial = event.initialTopology;
-      const label = labelOf(event.config);
-      if (initial.length > 0) for (const p of store.getState().setInitial(event.modelId, label, event.config.strategy, initial)) onProblem(p);
-      else store.getState().register(event.modelId, label, event.config.strategy);
-    } else if (event.type === 'modelLoaded') {
-      // A model from a file has one frame: the wiring it was saved with.
-      const m = event.model;
-      if (m.strategy === 'dense' || m.topology.length === 0) return;
-      for (const p of store.getState().setInitial(m.modelId, m.label, m.strategy, m.topology)) onProblem(p);
-    } else if (event.type === 'epoch' && store.getState().models[event.modelId]) {
-      for (const p of store.getState().pushEpoch(event.modelId, event.event)) onProblem(p);
-    }
-  };
-}
+export { topologyEventHandler } from './topologyEvents';
 
 /** The page's topology store (the panels use it unless given another). */
 export const topologyStore: TopologyStore = createTopologyStore();

@@ -2,7 +2,7 @@
 // reported, never obeyed), writes it back as a short query, and keeps the address bar in step.
 import { DEFAULT_CONFIG, type TrainConfig } from '../engine/types';
 import type { ConfigForm, FieldName } from './configForm';
-import type { Sliders } from './robustness';
+import { DEFAULT_SLIDERS, type Sliders } from './robustness';
 import {
   URL_KEYS, URL_SCHEMA, defaultUrlState, isUrlKey, parseUrlValue, serialiseUrlValue,
   type UrlContext, type UrlKey, type UrlState,
@@ -244,7 +244,7 @@ export function configFromUrl(state: UrlState): TrainConfig {
 
 /** The robustness sliders a link sets. */
 export function slidersFromUrl(state: UrlState): Sliders {
-  return { removal: state.removal, shuffle: state.shuffle, epsilon: state.eps, attack: state.attack };
+  return { ...DEFAULT_SLIDERS, removal: state.removal, shuffle: state.shuffle, epsilon: state.eps, attack: state.attack };
 }
 
 /** Reads dataset, training form, sliders, panel and presentation mode from the page's stores. */

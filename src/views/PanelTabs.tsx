@@ -1,9 +1,19 @@
-// The tab bar that switches panels (WAI-ARIA tabs: arrow keys move between tabs, Home/End jump).
-import { useRef, type KeyboardEvent } from 'react';
+// The tab bar that switches panels (WAI-ARIA tabs: arrow keys move between tabs, Home/End jump). On a
+// narrow screen the row scrolls sideways and keeps the active tab in view.
+import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { PANELS } from './panels';
 
 export function PanelTabs({ active, onSelect }: { active: string; onSelect: (id: string) => void }) {
   const refs = useRef<Array<HTMLButtonElement | null>>([]);
+  useEffect(() => {
+    const tab = refs.current[PANELS.findIndex((p) => p.id === active)];
+    const list = tab?.parentElement;
+    if (!tab || !list || list.scrollWidth <= list.clientWidth) return;
+    // Centre it in the row; scrollIntoView would also scroll the page up to the tabs.
+    const t = tab.getBoundingClientRect();
+    const l = list.getBoundingClientRect();
+    list.scrollLeft += t.left - l.left - (l.width - t.width) / 2;
+  }, [active]);
   const focusTab = (index: number) => {
     const i = (index + PANELS.length) % PANELS.length;
     onSelect(PANELS[i].id);

@@ -52,7 +52,8 @@ export function createAttackHost(ctx: HostContext) {
   /** The model's path loaded with the structural part of `setting` applied (seeded). */
   const loaded = async (model: HeldModel, setting: PerturbationSetting, seed: number): Promise<ComputePath> => {
     const path = await lane.pathFor(model);
-    const key = JSON.stringify([model.id, setting.removal, setting.shuffle, setting.structural ?? null, seed]);
+    // Every structural field, so a changed order or node removal reloads the path.
+    const key = JSON.stringify([model.id, setting.removal, setting.shuffle, setting.structural ?? null, setting.removalOrder ?? null, setting.nodes ?? null, setting.pixels ?? null, seed]);
     if (key !== loadedKey || path !== loadedPath) {
       loadedKey = '';
       path.load(perturbState(model.state, setting, seed));

@@ -5,11 +5,12 @@ import { NUM_CLASSES, IMAGE_SIZE } from '../engine/constants';
 import { createDevicePath } from '../engine/device/path';
 import { argmaxLogits } from '../engine/evaluate';
 import { attackInputs } from '../engine/perturb';
-import { accuracyUnder, NO_PERTURBATION, perturbState, sweep, type PerturbationSetting, type SweepPoint } from '../engine/robustness';
+import { accuracyUnder, NO_PERTURBATION, PERTURBATION_KINDS, perturbState, sweep, type PerturbationSetting, type SweepPoint } from '../engine/robustness';
 import { createRng } from '../engine/rng';
 import { createSparseCpuPath } from '../engine/sparseCpu';
 import type { EpochSummary } from '../engine/train';
 import type { ComputePath, DataArrays, DatasetName, NetworkState, TrainConfig } from '../engine/types';
+import type { EpochWiring } from '../engine/wiringHistory';
 import type { WorkerCommand, WorkerEvent } from './protocol';
 
 const FILE = 'src/worker/evalHost.ts';
@@ -24,6 +25,8 @@ export interface HeldModel {
   config: TrainConfig;
   state: NetworkState;
   history: EpochSummary[];
+  /** Per epoch of `history`, the sparse layers' removed and grown links, when known (model files keep it). */
+  wiring?: EpochWiring[] | null;
   source?: { fileName: string; label: string };
 }
 
@@ -160,6 +163,17 @@ export function checkSetting(setting: PerturbationSetting | undefined): Perturba
   fraction(shuffle, 'the weight shuffling fraction');
   if (!attack || !['fgsm', 'pgd', 'noise'].includes(attack.kind)) throw new Error(`${FILE}: the attack must be fgsm, pgd or noise, got ${JSON.stringify(attack?.kind)}`);
   fraction(attack.epsilon, 'ε');
+  if (setting.nodes !== undefined) {
+    fraction(setting.nodes.fraction, 'the node removal fraction');
+    if (!['random', 'degree', 'strength'].includes(setting.nodes.order)) throw new Error(`${FILE}: neurons go at random, by degree or by strength, got ${JSON.stringify(setting.nodes.order)}`);
+  }
+  if (setting.pixels !== undefined) {
+    fraction(setting.pixels.fraction, 'the pixel removal fraction');
+    if (!['random', 'degree'].includes(setting.pixels.order)) throw new Error(`${FILE}: pixels go at random or by degree, got ${JSON.stringify(setting.pixels.order)}`);
+  }
+  if (setting.removalOrder !== undefined && !['random', 'strongest', 'weakest'].includes(setting.removalOrder)) {
+    throw new Error(`${FILE}: links go at random, strongest or weakest first, got ${JSON.stringify(setting.removalOrder)}`);
+  }
   if (attack.steps !== undefined && !(Number.isInteger(attack.steps) && attack.steps >= 1 && attack.steps <= 1000)) {
     throw new Error(`${FILE}: PGD steps must be an integer from 1 to 1000, got ${attack.steps}`);
   }
@@ -229,7 +243,7 @@ export function createEvalHost(ctx: HostContext) {
   const runSweep = (cmd: Cmd<'sweep'>) => run('sweep', cmd.requestId, async (signal, lane) => {
     const models = checkModelIds(cmd.modelIds).map(ctx.model);
     const limit = checkLimit(cmd.limit);
-    if (!['removal', 'shuffle', 'fgsm', 'pgd', 'noise'].includes(cmd.kind)) throw new Error(`${FILE}: unknown perturbation kind ${JSON.stringify(cmd.kind)}`);
+    if (!PERTURBATION_KINDS.includes(cmd.kind)) throw new Error(`${FILE}: unknown perturbation kind ${JSON.stringify(cmd.kind)}`);
     if (!Array.isArray(cmd.levels) || cmd.levels.length === 0 || !cmd.levels.every((l) => typeof l === 'number' && l >= 0 && l <= 1)) {
       throw new Error(`${FILE}: sweep levels must be numbers in [0, 1]`);
     }
@@ -246,7 +260,7 @@ export function createEvalHost(ctx: HostContext) {
       for (let k = 0; k < kinds.length; k++) {
         const path = await lane.pathFor(model);
         const points = await sweep(path, model.state, test, {
-          kind: kinds[k], levels: cmd.levels, repeats: cmd.repeats, seed: cmd.seed, limit, signal,
+          kind: kinds[k], levels: cmd.levels, repeats: cmd.repeats, seed: cmd.seed, limit, signal, target: cmd.target,
           onProgress: (done) => {
             const now = performance.now();
             if (now - lastPost < SWEEP_PROGRESS_INTERVAL_MS && done < perRun) return;

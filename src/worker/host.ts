@@ -11,7 +11,7 @@ import { createDevicePath } from '../engine/device/path';
 import { selfCheckFusedStep, type SelfCheckResult } from '../engine/device/selfCheck';
 import type { BackendInfo as SelectedBackend } from '../engine/backend';
 import { decideBackend, hasGpuToTime } from './backendHost';
-import { parseModelFile, serializeModel } from '../engine/modelFile';
+import { MODEL_FILE_EXTENSION, parseModelFile, serializeModel } from '../engine/modelFile';
 import { createSparseCpuPath } from '../engine/sparseCpu';
 import { IMAGE_SIZE } from '../engine/constants';
 import type { ComputePath, DataArrays, DatasetName, TrainConfig } from '../engine/types';
@@ -71,9 +71,9 @@ function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** "rewire-lab-mnist-set-h1000.json": what the model is, readable in a downloads folder. */
+/** "rewire-lab-mnist-set-h1000.rlm": what the model is, readable in a downloads folder. */
 export function exportFileName(config: TrainConfig): string {
-  return `rewire-lab-${config.dataset}-${config.strategy}-h${config.hidden}.json`;
+  return `rewire-lab-${config.dataset}-${config.strategy}-h${config.hidden}${MODEL_FILE_EXTENSION}`;
 }
 
 export function createWorkerHost(post: (event: WorkerEvent) => void, options: WorkerHostOptions = {}) {
@@ -256,10 +256,10 @@ export function createWorkerHost(post: (event: WorkerEvent) => void, options: Wo
   const loadModel = (cmd: Extract<WorkerCommand, { type: 'loadModel' }>) => {
     const parsed = parseModelFile(cmd.text, cmd.fileName);
     if (!parsed.ok) return post({ type: 'error', requestId: cmd.requestId, message: parsed.error });
-    const { config, state, history, testAccuracy } = parsed.model;
+    const { config, state, history, wiring, testAccuracy } = parsed.model;
     const modelId = `${idPrefix}m${++modelCount}`;
-    const label = cmd.label?.trim() || cmd.fileName.replace(/\.json$/i, '');
-    models.set(modelId, { id: modelId, config, state, history, source: { fileName: cmd.fileName, label } });
+    const label = cmd.label?.trim() || cmd.fileName.replace(/\.(json|rlm)$/i, '');
+    models.set(modelId, { id: modelId, config, state, history, wiring, source: { fileName: cmd.fileName, label } });
     post({
       type: 'modelLoaded',
       requestId: cmd.requestId,
@@ -267,6 +267,9 @@ export function createWorkerHost(post: (event: WorkerEvent) => void, options: Wo
         modelId, label, fileName: cmd.fileName, dataset: config.dataset, strategy: config.strategy, config, testAccuracy,
         links: state.layers.filter((l) => l.links !== null).map((l) => (l.links as Int32Array).length),
         topology: topologyOf(state),
+        history,
+        // Copies: the event's arrays are transferred, and the held model keeps its own for exports.
+        wiring: wiring && wiring.map((epoch) => epoch.map((d) => ({ removed: d.removed.slice(), added: d.added.slice() }))),
       },
     });
   };
@@ -277,8 +280,8 @@ export function createWorkerHost(post: (event: WorkerEvent) => void, options: Wo
     if (restore.kind === 'file') {
       const parsed = parseModelFile(restore.text, restore.fileName);
       if (!parsed.ok) throw new Error(`${FILE}: cannot restore ${modelId}: ${parsed.error}`);
-      const { config, state, history } = parsed.model;
-      models.set(modelId, { id: modelId, config, state, history, source: { fileName: restore.fileName, label: restore.label } });
+      const { config, state, history, wiring } = parsed.model;
+      models.set(modelId, { id: modelId, config, state, history, wiring, source: { fileName: restore.fileName, label: restore.label } });
     } else {
       const problems = checkpointProblems(restore.checkpoint);
       if (problems.length > 0) throw new Error(`${FILE}: cannot restore ${modelId}: its checkpoint is unusable (${problems.join('; ')})`);

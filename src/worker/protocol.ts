@@ -2,9 +2,11 @@
 // events come out, large arrays travel as transferables, and every job carries a run token.
 import type { BackendChoiceResult } from '../engine/backendChoice';
 import type { SelfCheckResult } from '../engine/device/selfCheck';
-import type { PerturbationKind, PerturbationSetting, SweepPoint } from '../engine/robustness';
+import type { ModelFileContent } from '../engine/modelFile';
+import type { PerturbationKind, PerturbationSetting, SweepPoint, TargetOptions } from '../engine/robustness';
 import type { EpochSummary } from '../engine/train';
 import type { DatasetName, NetworkState, Strategy, TrainConfig } from '../engine/types';
+import type { EpochWiring } from '../engine/wiringHistory';
 
 export type BackendName = 'webgpu' | 'webgl' | 'cpu';
 export type PathKind = 'masked-dense' | 'sparse-cpu' | 'dense';
@@ -33,7 +35,7 @@ export interface ModelCheckpoint {
 /** What a restarted worker is given back for one model: its checkpoint, or the file it was loaded from. */
 export type ModelRestore =
   | { kind: 'checkpoint'; checkpoint: ModelCheckpoint }
-  | { kind: 'file'; text: string; fileName: string; label: string };
+  | { kind: 'file'; text: ModelFileContent; fileName: string; label: string };
 
 export type WorkerCommand =
   /** `debug` (a page opened with ?debug=1) enables the debug commands below; `idPrefix` keeps the model ids
@@ -55,12 +57,12 @@ export type WorkerCommand =
   /** Logits of images; with a setting, under it (structural part seeded by `seed`, default 0; for ε > 0 the
    *  images are attacked away from the model's own answer, since a drawing has no true label). */
   | { type: 'predict'; requestId: number; modelId: string; pixels: Float32Array; count: number; setting?: PerturbationSetting; seed?: number }
-  /** A model file's text (from public/models or an upload); parsed and validated in the worker. */
-  | { type: 'loadModel'; requestId: number; text: string; fileName: string; label?: string }
+  /** A model file's bytes, or an old JSON file's text (from public/models or an upload); parsed and validated in the worker. */
+  | { type: 'loadModel'; requestId: number; text: ModelFileContent; fileName: string; label?: string }
   /** Test accuracy of each model under one setting of the live sliders; the newest request wins. */
   | { type: 'evaluate'; requestId: number; modelIds: string[]; setting: PerturbationSetting; seed: number; limit?: number }
   /** Accuracy against strength for one perturbation kind, repeated over seeds; cancellable. */
-  | { type: 'sweep'; requestId: number; modelIds: string[]; kind: PerturbationKind; levels: number[]; repeats: number; seed: number; limit?: number }
+  | { type: 'sweep'; requestId: number; modelIds: string[]; kind: PerturbationKind; levels: number[]; repeats: number; seed: number; limit?: number; target?: TargetOptions }
   | { type: 'cancel'; requestId: number }
   /** Predictions before/after the setting for a few test images, with the perturbed images (for the grid). */
   | { type: 'samples'; requestId: number; modelIds: string[]; dataset: DatasetName; indices: Int32Array; setting: PerturbationSetting; seed: number }
@@ -137,6 +139,10 @@ export interface LoadedModelInfo {
   links: number[];
   /** Sparse layers' wiring, for the topology views. */
   topology: LayerTopology[];
+  /** The epochs the file records (accuracy, loss, link counts). */
+  history: EpochSummary[];
+  /** Per epoch of `history`, each sparse layer's removed and grown link ids; null when the file has none. */
+  wiring: EpochWiring[] | null;
 }
 
 export type WorkerEvent =
@@ -213,7 +219,7 @@ export type WorkerEvent =
       after: Float32Array;
     }
   | { type: 'minimalEpsilonResult'; requestId: number; modelId: string; epsilon: number | null; maxEpsilon: number }
-  | { type: 'modelExported'; requestId: number; modelId: string; fileName: string; text: string }
+  | { type: 'modelExported'; requestId: number; modelId: string; fileName: string; text: Uint8Array }
   /** The state a run can continue from (every epoch for sparse models, every few for large dense ones, and at the end). */
   | { type: 'checkpoint'; runToken: number; checkpoint: ModelCheckpoint }
   /** A run continues from a checkpoint: on a fallback backend after a lost GPU, or in a restarted worker. */

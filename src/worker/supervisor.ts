@@ -2,6 +2,7 @@
 // time, keeps each model's latest checkpoint (or the file it was loaded from), and after a crash
 // starts a new worker, gives it the backend request and every model back, and tells the stores
 // (`workerRestarted`), which send the data again and continue an interrupted run.
+import type { ModelFileContent } from '../engine/modelFile';
 import { copyCheckpoint } from './checkpoint';
 import type { LabClient, WorkerListener } from './client';
 import { nextRequestId, type ModelRestore, type WorkerCommand, type WorkerEvent } from './protocol';
@@ -40,7 +41,7 @@ export function createSupervisedClient(options: SupervisorOptions): SupervisedCl
   /** Each model's latest checkpoint or source file, by model id. */
   const kept = new Map<string, Kept>();
   /** Model files on their way into the worker, by request id (kept once the worker accepts them). */
-  const loading = new Map<number, { text: string; fileName: string; label: string }>();
+  const loading = new Map<number, { text: ModelFileContent; fileName: string; label: string }>();
   const memoryQueries = new Map<number, { resolve(m: DebugMemory): void; reject(e: Error): void }>();
   let lastInit: Extract<WorkerCommand, { type: 'init' }> | null = null;
   let restarts = 0;
@@ -82,7 +83,8 @@ export function createSupervisedClient(options: SupervisorOptions): SupervisedCl
 
   /** Copies: a checkpoint's arrays are transferred with the command that carries it. */
   const copyOf = (restore: ModelRestore): ModelRestore =>
-    restore.kind === 'checkpoint' ? { kind: 'checkpoint', checkpoint: copyCheckpoint(restore.checkpoint) } : { ...restore };
+    restore.kind === 'checkpoint' ? { kind: 'checkpoint', checkpoint: copyCheckpoint(restore.checkpoint) }
+      : { ...restore, text: typeof restore.text === 'string' ? restore.text : restore.text.slice() };
 
   /** Gives a new worker what the old one had: the backend request and every model (as copies). */
   const restore = () => {
@@ -123,7 +125,8 @@ export function createSupervisedClient(options: SupervisorOptions): SupervisedCl
       inner.send({ ...lastInit });
       return;
     }
-    if (command.type === 'loadModel') loading.set(command.requestId, { text: command.text, fileName: command.fileName, label: command.label ?? '' });
+    // A copy of the bytes: the command's own are transferred to the worker.
+    if (command.type === 'loadModel') loading.set(command.requestId, { text: typeof command.text === 'string' ? command.text : command.text.slice(), fileName: command.fileName, label: command.label ?? '' });
     if (command.type === 'restoreModel') {
       // A model copied in from another worker of a pool comes back after a crash like its own.
       const r = command.restore;

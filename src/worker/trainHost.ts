@@ -3,7 +3,8 @@
 // continues on the fallback backend from its last completed epoch, so the model keeps one history.
 import { initNetwork } from '../engine/init';
 import { createRng } from '../engine/rng';
-import { createTrainingRun, summarizeEpoch, type EpochEvent, type EpochSummary, type TrainingRun } from '../engine/train';
+import { createTrainingRun, epochWiring, summarizeEpoch, type EpochEvent, type EpochSummary, type TrainingRun } from '../engine/train';
+import type { EpochWiring } from '../engine/wiringHistory';
 import { validateConfig, type ComputePath, type DataArrays, type NetworkState, type Strategy, type TrainConfig } from '../engine/types';
 import { checkpointInterval, copyCheckpoint } from './checkpoint';
 import type { HeldModel } from './evalHost';
@@ -78,6 +79,8 @@ interface Job {
   /** The checkpoint the next run segment starts from, and the history up to it. */
   state: NetworkState;
   history: EpochSummary[];
+  /** Each epoch's removed and grown links, for model files (complete only for a run trained in this worker). */
+  wiring: EpochWiring[];
   startedAt: number;
   /** The page asked to stop: a device loss then ends the run instead of moving it. */
   stopRequested: boolean;
@@ -133,6 +136,7 @@ export function createTrainHost(deps: TrainHostDeps) {
         },
         onEpoch: (e) => {
           job.history.push(summarizeEpoch(e));
+          job.wiring.push(epochWiring(e));
           if (isStale()) return run.stop();
           post({ type: 'epoch', runToken: job.runToken, modelId: job.modelId, event: toReport(e) });
         },
@@ -148,13 +152,14 @@ export function createTrainHost(deps: TrainHostDeps) {
         const result = await run.run();
         // The engine's own record of the epochs it completed is the one to trust.
         job.history.length = result.epochsCompleted;
+        if (job.wiring.length > job.history.length) job.wiring.length = job.history.length;
         job.state = result.state;
         lastError = result.error;
       } finally {
         path.dispose();
         if (active?.job === job) active.run = null;
       }
-      if (job.history.length > 0) deps.models.set(job.modelId, { id: job.modelId, config: job.config, state: job.state, history: job.history.slice() });
+      if (job.history.length > 0) deps.models.set(job.modelId, { id: job.modelId, config: job.config, state: job.state, history: job.history.slice(), wiring: job.wiring.slice() });
       const unfinished = job.history.length < job.config.epochs;
       const loss = unfinished && !job.stopRequested && !isStale() ? await deps.confirmLoss(choice.backend, lastError) : null;
       if (loss !== null) {
@@ -210,7 +215,7 @@ export function createTrainHost(deps: TrainHostDeps) {
   };
 
   const newJob = (runToken: number, modelId: string, config: TrainConfig, state: NetworkState, history: EpochSummary[]): Job => ({
-    runToken, modelId, config, state, history, startedAt: now(), stopRequested: false, lastCheckpointEpoch: history.length,
+    runToken, modelId, config, state, history, wiring: [], startedAt: now(), stopRequested: false, lastCheckpointEpoch: history.length,
   });
 
   return {

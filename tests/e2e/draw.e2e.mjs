@@ -28,7 +28,7 @@ function tinyModelFile() {
       '--train-limit', '4000', '--batch', '64', '--lr', '0.005', '--seed', '7', '--out', out,
     ], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     if (res.status !== 0) throw new Error(`lab train failed:\n${res.stdout}\n${res.stderr}`);
-    return readFileSync(out, 'utf8');
+    return readFileSync(out);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

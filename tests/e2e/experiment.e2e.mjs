@@ -25,9 +25,13 @@ function trainTiny(strategy, weightDecay, file) {
 
 /** Serves the finished experiment's four files (tiny stand-ins) and their index in place of models/. */
 async function routeFinishedExperiment(page, dir) {
-  const specs = [['set', 1e-4, 'mnist-set.json'], ['static', 1e-4, 'mnist-static.json'], ['set', 0, 'mnist-set-nodecay.json'], ['static', 0, 'mnist-static-nodecay.json']];
+  const specs = [['set', 1e-4, 'mnist-set.rlm'], ['static', 1e-4, 'mnist-static.rlm'], ['set', 0, 'mnist-set-nodecay.rlm'], ['static', 0, 'mnist-static-nodecay.rlm']];
   await Promise.all(specs.map(([strategy, decay, file]) => trainTiny(strategy, decay, path.join(dir, file))));
-  const accuracyOf = (file) => JSON.parse(readFileSync(path.join(dir, file), 'utf8')).testAccuracy;
+  // The test accuracy from a binary model file's JSON header ("RWLM", uint32 LE length, header).
+  const accuracyOf = (file) => {
+    const bytes = readFileSync(path.join(dir, file));
+    return JSON.parse(bytes.subarray(8, 8 + bytes.readUInt32LE(4)).toString('utf8')).testAccuracy;
+  };
   const index = specs.map(([strategy, weightDecay, file]) => ({ file, dataset: 'mnist', strategy, weightDecay, testAccuracy: accuracyOf(file), sizeBytes: 60_000 }));
   const served = [];
   await page.route('**/models/*', (route) => {
@@ -35,7 +39,7 @@ async function routeFinishedExperiment(page, dir) {
     served.push(name);
     if (name === 'index.json') return route.fulfill({ contentType: 'application/json', body: JSON.stringify({ models: index }) });
     const file = path.join(dir, name);
-    return existsSync(file) ? route.fulfill({ contentType: 'application/json', body: readFileSync(file, 'utf8') }) : route.fulfill({ status: 404, body: '' });
+    return existsSync(file) ? route.fulfill({ contentType: 'application/octet-stream', body: readFileSync(file) }) : route.fulfill({ status: 404, body: '' });
   });
   return { accuracyOf, served };
 }
@@ -145,7 +149,7 @@ export const tests = [
         await page.locator('[data-testid="experiment-status"][data-phase="done"], [data-testid="experiment-status"][data-phase="failed"]').waitFor({ timeout: 60_000 });
         const status = page.getByTestId('experiment-status');
         assert.equal(await status.getAttribute('data-phase'), 'done', await status.textContent());
-        assert.deepEqual(served.filter((f) => f !== 'index.json').sort(), ['mnist-set-nodecay.json', 'mnist-set.json', 'mnist-static-nodecay.json', 'mnist-static.json']);
+        assert.deepEqual(served.filter((f) => f !== 'index.json').sort(), ['mnist-set-nodecay.rlm', 'mnist-set.rlm', 'mnist-static-nodecay.rlm', 'mnist-static.rlm']);
 
         for (const step of [1, 2]) {
           const maps = page.getByTestId(`experiment-step-${step}`).getByTestId('pixel-map');
@@ -157,7 +161,7 @@ export const tests = [
         const rows = await page.getByTestId('experiment-results').locator('tbody tr').evaluateAll((trs) =>
           trs.map((tr) => ({ run: tr.dataset.run, accuracy: Number(tr.dataset.accuracy) })));
         assert.deepEqual(rows.map((r) => r.run), ['decay:set', 'decay:static', 'nodecay:set', 'nodecay:static']);
-        const files = ['mnist-set.json', 'mnist-static.json', 'mnist-set-nodecay.json', 'mnist-static-nodecay.json'];
+        const files = ['mnist-set.rlm', 'mnist-static.rlm', 'mnist-set-nodecay.rlm', 'mnist-static-nodecay.rlm'];
         rows.forEach((r, i) => assert.ok(Math.abs(r.accuracy - accuracyOf(files[i])) < 1e-9, `${r.run}: ${r.accuracy} vs the file's ${accuracyOf(files[i])}`));
         assert.equal((await page.getByTestId('experiment-findings').locator('li').count()), 2, 'one finding per step');
         await screenshot('experiment-finished');

@@ -117,6 +117,12 @@ async function checkServedBuild(page, base, screenshot) {
 }
 
 /** Trains a tiny model with the lab's CLI (sparse CPU path, seconds) and writes it to `file`. */
+/** The JSON header of a binary model file ("RWLM", uint32 LE header length, header). */
+function modelHeader(bytes) {
+  assert.equal(bytes.subarray(0, 4).toString('latin1'), 'RWLM');
+  return JSON.parse(bytes.subarray(8, 8 + bytes.readUInt32LE(4)).toString('utf8'));
+}
+
 function trainTinyModel(strategy, file) {
   return new Promise((resolve, reject) => {
     const args = ['src/cli/lab.ts', 'train', '--strategy', strategy, '--hidden', '32', '--density', '0.05', '--epochs', '1',
@@ -136,7 +142,7 @@ function trainTinyModel(strategy, file) {
  */
 export async function routeTinyPretrained(page, dir) {
   await Promise.all([trainTinyModel('set', path.join(dir, 'mnist-set.json')), trainTinyModel('static', path.join(dir, 'mnist-static.json'))]);
-  const accuracyOf = (file) => JSON.parse(readFileSync(path.join(dir, file), 'utf8')).testAccuracy;
+  const accuracyOf = (file) => modelHeader(readFileSync(path.join(dir, file))).testAccuracy;
   const index = [
     { file: 'mnist-set.json', dataset: 'mnist', strategy: 'set', weightDecay: 1e-4, testAccuracy: accuracyOf('mnist-set.json'), sizeBytes: 20_000 },
     { file: 'mnist-static.json', dataset: 'mnist', strategy: 'static', weightDecay: 1e-4, testAccuracy: accuracyOf('mnist-static.json'), sizeBytes: 19_000 },
@@ -151,7 +157,7 @@ export async function routeTinyPretrained(page, dir) {
     // A truncated download: the worker's validation must refuse it.
     if (name === 'mnist-dense.json') return route.fulfill({ contentType: 'application/json', body: '{"format":"rewire-lab-model","version":1,"layers":[' });
     const file = path.join(dir, name);
-    return existsSync(file) ? route.fulfill({ contentType: 'application/json', body: readFileSync(file, 'utf8') }) : route.fulfill({ status: 404, body: '' });
+    return existsSync(file) ? route.fulfill({ contentType: 'application/octet-stream', body: readFileSync(file) }) : route.fulfill({ status: 404, body: '' });
   });
   return { accuracyOf, served };
 }

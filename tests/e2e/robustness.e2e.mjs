@@ -24,11 +24,17 @@ function trainTinyModel(strategy = 'set') {
       '--train-limit', '4000', '--batch', '64', '--lr', '0.005', '--seed', '7', '--out', out,
     ], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     if (res.status !== 0) throw new Error(`lab train failed:\n${res.stdout}\n${res.stderr}`);
-    trained.set(strategy, readFileSync(out, 'utf8'));
+    trained.set(strategy, readFileSync(out));
     return trained.get(strategy);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The JSON header of a binary model file ("RWLM", uint32 LE header length, header). */
+function modelHeader(bytes) {
+  assert.equal(bytes.subarray(0, 4).toString('latin1'), 'RWLM');
+  return JSON.parse(bytes.subarray(8, 8 + bytes.readUInt32LE(4)).toString('utf8'));
 }
 
 async function openRobustness(page, baseUrl) {
@@ -71,7 +77,7 @@ export const tests = [
       const { row, modelId } = await loadModel(page, 'tiny-set.json', modelText);
       await page.locator('[data-testid="live-accuracy"][data-shown="0/0/0/fgsm"] [data-testid="live-status"][data-status="ready"]').waitFor({ timeout: 30_000 });
       const clean = await liveAccuracy(page, modelId);
-      const expected = JSON.parse(modelText).testAccuracy;
+      const expected = modelHeader(modelText).testAccuracy;
       assert.ok(Math.abs(clean - expected) < 1e-6, `unperturbed live accuracy ${clean} differs from the file's ${expected}`);
       assert.ok(clean > 0.5, `the tiny model should be well above chance, got ${clean}`);
 
@@ -96,20 +102,22 @@ export const tests = [
       await page.getByLabel('Load model file…').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "rewire-lab-model", "version": 99}') });
       const problem = page.getByTestId('model-load-error');
       await problem.waitFor({ timeout: 10_000 });
-      assert.match(await problem.textContent(), /broken\.json: unsupported model file version 99/);
+      assert.match(await problem.textContent(), /broken\.json: unsupported JSON model file version 99/);
       assert.equal(await page.getByTestId('model-file-list').locator('li').count(), 1);
       // Said once, beside the button (not again in the banner at the top).
       await page.waitForTimeout(300);
-      assert.equal(await page.getByText(/broken\.json: unsupported model file version 99/).count(), 1);
+      assert.equal(await page.getByText(/broken\.json: unsupported JSON model file version 99/).count(), 1);
 
       // Export the model: the download is the same model file format.
       const modelDownload = page.waitForEvent('download');
       await row.getByRole('button', { name: /^Export/ }).click();
       const modelFile = await modelDownload;
-      assert.equal(modelFile.suggestedFilename(), 'rewire-lab-mnist-set-h64.json');
-      const exported = JSON.parse(readFileSync(await modelFile.path(), 'utf8'));
-      assert.equal(exported.format, 'rewire-lab-model');
-      assert.deepEqual(exported.layers[1].links, JSON.parse(modelText).layers[1].links);
+      assert.equal(modelFile.suggestedFilename(), 'rewire-lab-mnist-set-h64.rlm');
+      const exported = readFileSync(await modelFile.path());
+      assert.equal(modelHeader(exported).format, 'rewire-lab-model');
+      // The same model: its header (history included) and its arrays, byte for byte, after the header.
+      assert.deepEqual(modelHeader(exported).history, modelHeader(modelText).history);
+      assert.ok(exported.subarray(8 + exported.readUInt32LE(4)).equals(modelText.subarray(8 + modelText.readUInt32LE(4))), 'the exported arrays differ from the loaded file\'s');
 
       // A link-removal sweep, two repeats: one mean line per model, with its band.
       await setSlider(page, 'Adversarial ε', 0);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
+import { ensureChromium } from './browser.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
@@ -16,9 +17,10 @@ const ARTIFACTS = path.join(HERE, 'artifacts');
 // (E2E_ONLY=<substring> keeps the test files whose names contain it).
 let PORT = 0;
 let BASE_URL = '';
+/** The Chromium to drive, found (or installed) at start. */
+let EXECUTABLE = '';
 const DIST = mkdtempSync(path.join(tmpdir(), 'rewire-lab-dist-'));
 const ONLY = process.env.E2E_ONLY ?? '';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const DEFAULT_TEST_TIMEOUT_MS = 90_000;
 const SERVER_START_TIMEOUT_MS = 30_000;
 // WebGPU appears on SwiftShader with only --enable-unsafe-webgpu (checked with Chromium 156 here).
@@ -104,8 +106,26 @@ async function loadTests() {
   return tests;
 }
 
-async function runTest(context, test) {
-  const page = await context.newPage();
+/**
+ * The browser profile a test runs in. Service workers are blocked in the shared one: a worker registered
+ * by one test would outlive it and answer the next test's requests from its cache, past page.route. A
+ * test that declares `context` (e.g. `{ serviceWorkers: 'allow' }`, a phone's viewport) gets a fresh
+ * profile of its own with those options, closed after it.
+ */
+async function contextFor(shared, test) {
+  if (!test.context) return { context: shared, close: async () => undefined };
+  const userDataDir = mkdtempSync(path.join(tmpdir(), 'rewire-lab-e2e-own-'));
+  const context = await chromium.launchPersistentContext(userDataDir, { ...contextOptions(), ...test.context });
+  return { context, close: async () => { await context.close(); rmSync(userDataDir, { recursive: true, force: true }); } };
+}
+
+function contextOptions() {
+  return { executablePath: EXECUTABLE, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1360, height: 900 }, serviceWorkers: 'block' };
+}
+
+async function runTest(shared, test) {
+  const own = await contextFor(shared, test);
+  const page = await own.context.newPage();
   const problems = [];
   const allowed = test.allowConsoleErrors ?? [];
   // The first unexpected error ends the test at once instead of letting it wait for its timeout.
@@ -147,6 +167,7 @@ async function runTest(context, test) {
     return { ok: false, seconds: (Date.now() - started) / 1000, error: message + extra };
   } finally {
     await page.close().catch(() => undefined);
+    await own.close().catch(() => undefined);
   }
 }
 
@@ -169,20 +190,19 @@ function build() {
 }
 
 async function main() {
+  // The browser first: where none is installed this may install one (minutes) or stop with a hint.
+  EXECUTABLE = ensureChromium();
   cleanups.push(async () => rmSync(DIST, { recursive: true, force: true }));
   build();
   PORT = await freePort();
   BASE_URL = `http://127.0.0.1:${PORT}/`;
-  if (!existsSync(CHROMIUM)) throw new Error(`tests/e2e/run.mjs: Chromium not found at ${CHROMIUM}`);
   mkdirSync(ARTIFACTS, { recursive: true });
   const tests = await loadTests();
   const server = startPreview();
   await waitForServer(server);
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'rewire-lab-e2e-'));
   cleanups.push(async () => rmSync(userDataDir, { recursive: true, force: true }));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1360, height: 900 },
-  });
+  const context = await chromium.launchPersistentContext(userDataDir, contextOptions());
   cleanups.push(() => context.close());
 
   let passed = 0;

@@ -123,7 +123,8 @@ describe('lab reproduce --quick end to end', () => {
   it('trains the trio and the ablation, runs every sweep and writes the results', async () => {
     const io = capture();
     const code = await runLab(['reproduce', '--dataset', 'mnist', '--quick', '--ablation', '--seeds', '1,2', '--repeats', '1', '--dense-epochs', '1', '--out-dir', out], io);
-    expect(io.stderr.filter((l) => !l.startsWith('[mnist '))).toEqual([]);
+    // Besides `[mnist m:ss]` lines, stderr holds one progress line per unit: JSON, as it is not a terminal.
+    expect(io.stderr.filter((l) => !l.startsWith('[mnist ') && !l.startsWith('{"event":"unit-done"'))).toEqual([]);
     expect(code).toBe(0);
     expect(io.stdout[0]).toMatch(/^lab reproduce: mnist done in [\d.]+ min/);
     for (const f of ['results.json', 'models.csv', 'sweeps.csv', 'ablation.csv', 'results.md']) expect(existsSync(join(out, f))).toBe(true);
@@ -132,18 +133,21 @@ describe('lab reproduce --quick end to end', () => {
     expect(results).toMatchObject({ format: 'rewire-lab-reproduction', dataset: 'mnist', quick: true, partial: false, seeds: [1, 2] });
     expect(results.models).toHaveLength(9);
     for (const m of results.models) {
-      const parsed = parseModelFile(readFileSync(join(out, m.file), 'utf8'), m.file);
+      const parsed = parseModelFile(readFileSync(join(out, m.file)), m.file);
       if (!parsed.ok) throw new Error(parsed.error);
       const epochs = m.strategy === 'dense' ? 1 : QUICK_SIZE.epochs;
       expect(parsed.model.config).toMatchObject({ strategy: m.strategy, weightDecay: m.weightDecay, seed: m.seed, hidden: QUICK_SIZE.hidden, epochs });
       expect(m.accuracyByEpoch).toHaveLength(epochs);
       expect(parsed.model.testAccuracy).toBe(m.testAccuracy);
+      // Sparse models keep every epoch's rewiring; dense ones have none to keep.
+      expect(parsed.model.wiring?.length ?? null).toBe(m.strategy === 'dense' ? null : epochs);
       // Well above chance (0.1): every model learned something in its 124 quick steps.
       expect(m.testAccuracy).toBeGreaterThan(0.3);
     }
-    // Five sweeps for each of the trio; noise is the adversarial curves' baseline.
-    expect(results.sweeps.map((s) => `${s.model}:${s.kind}`)).toEqual(['set-seed1', 'static-seed1', 'dense-seed1']
-      .flatMap((m) => ['removal', 'shuffle', 'fgsm', 'pgd', 'noise'].map((k) => `${m}:${k}`)));
+    // Ten sweeps for each of the trio (five targeted); noise is the adversarial curves' baseline.
+    const kinds = ['removal', 'shuffle', 'fgsm', 'pgd', 'noise', 'targeted-removal:strongest', 'node-removal:random', 'node-removal:degree', 'node-removal:strength', 'pixel-removal:degree'];
+    expect(results.sweeps.map((s) => `${s.model}:${s.kind}${s.order ? `:${s.order}` : ''}`)).toEqual(['set-seed1', 'static-seed1', 'dense-seed1']
+      .flatMap((m) => kinds.map((k) => `${m}:${k}`)));
     expect(results.sweeps.find((s) => s.kind === 'noise')?.baselineFor).toEqual(['fgsm', 'pgd']);
     const dense = results.sweeps.find((s) => s.model === 'dense-seed1' && s.kind === 'removal')!;
     expect(dense.points[9].mean).toBeLessThan(dense.points[0].mean);
@@ -162,7 +166,8 @@ describe('lab reproduce --quick end to end', () => {
     expect(md).toMatch(/^# Rewire Lab reproduction: mnist \(quick size\)/);
     expect(md).toMatch(/2 epochs \(the dense model: 1\), 2000 training images/);
     expect(md).toMatch(/\| set-seed1 \| set \| 0\.0001 \| 1 \| 2 \| 0\.\d{4} \|/);
-    expect(md).toMatch(/\*\*PGD \(L∞ ε\): accuracy on 100 test images, 1 repeat, 5 steps\*\*/);
+    expect(md).toMatch(/\*\*PGD \(L∞ ε\): accuracy on 100 test images, 1 seed × 1 draw, 5 steps; mean ± sd \[95% CI of the mean\]\*\*/);
+    expect(md).toMatch(/\*\*hidden-neuron removal \(fraction of each hidden layer's neurons\), hubs \(most links\) first: accuracy on/);
     expect(md).toMatch(/\| SET \(adaptive\) \| 0 \| 1, 2 \|/);
     expect(readFileSync(join(out, 'ablation.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 8);
   });
@@ -174,13 +179,13 @@ describe('lab reproduce --quick end to end', () => {
     const index = JSON.parse(readFileSync(join(to, 'index.json'), 'utf8')) as ModelIndex;
     expect(index.format).toBe('rewire-lab-model-index');
     expect(index.models.map((m) => [m.file, m.strategy, m.weightDecay])).toEqual([
-      ['mnist-set.json', 'set', 1e-4], ['mnist-static.json', 'static', 1e-4], ['mnist-dense.json', 'dense', 1e-4],
-      ['mnist-set-nodecay.json', 'set', 0], ['mnist-static-nodecay.json', 'static', 0],
+      ['mnist-set.rlm', 'set', 1e-4], ['mnist-static.rlm', 'static', 1e-4], ['mnist-dense.rlm', 'dense', 1e-4],
+      ['mnist-set-nodecay.rlm', 'set', 0], ['mnist-static-nodecay.rlm', 'static', 0],
     ]);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as ReproduceResults;
     for (const entry of index.models) {
-      const text = readFileSync(join(to, entry.file), 'utf8');
-      expect(entry.sizeBytes).toBe(Buffer.byteLength(text));
+      const bytes = readFileSync(join(to, entry.file));
+      expect(entry.sizeBytes).toBe(bytes.length);
       const source = results.models.find((m) => m.strategy === entry.strategy && m.weightDecay === entry.weightDecay && m.seed === 1)!;
       expect(entry.testAccuracy).toBe(source.testAccuracy);
       expect(entry.links).toEqual(source.strategy === 'dense' ? [784 * 64, 64 * 64, 64 * 64] : source.links);
@@ -193,7 +198,7 @@ describe('lab reproduce --quick end to end', () => {
   it('reuses matching model files instead of training again', async () => {
     const before = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as ReproduceResults;
     const io = capture();
-    expect(await runLab(['reproduce', '--dataset', 'mnist', '--quick', '--reuse-models', '--repeats', '1', '--dense-epochs', '1', '--attack-limit', '20', '--out-dir', out], io)).toBe(0);
+    expect(await runLab(['reproduce', '--dataset', 'mnist', '--quick', '--reuse-models', '--verbose', '--repeats', '1', '--dense-epochs', '1', '--attack-limit', '20', '--out-dir', out], io)).toBe(0);
     const after = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as ReproduceResults;
     expect(after.models.map((m) => m.reused)).toEqual([true, true, true]);
     expect(after.models.map((m) => m.testAccuracy)).toEqual(before.models.slice(0, 3).map((m) => m.testAccuracy));

@@ -57,7 +57,11 @@ describe('lab robustness flags', () => {
     const cases: Array<[string[], RegExp]> = [
       [['robustness', '--perturbation', 'removal'], /--model is required/],
       [['robustness', '--model', 'x.json'], /--perturbation is required/],
-      [['robustness', '--model', 'x.json', '--perturbation', 'blur'], /--perturbation must be one of removal, shuffle, fgsm, pgd, noise, got "blur"/],
+      [['robustness', '--model', 'x.json', '--perturbation', 'blur'], /--perturbation must be one of removal, shuffle, fgsm, pgd, noise, targeted-removal, node-removal, pixel-removal, got "blur"/],
+      [['robustness', '--model', 'x.json', '--perturbation', 'node-removal', '--order', 'weight'], /--perturbation node-removal takes --order random\|degree\|strength, got "weight"/],
+      [['robustness', '--model', 'x.json', '--perturbation', 'fgsm', '--order', 'degree'], /--order does not apply to --perturbation fgsm/],
+      [['robustness', '--model', 'x.json', '--perturbation', 'node-removal', '--node-layers', '0,4'], /--node-layers must be distinct hidden layers from 1 to 3/],
+      [['robustness', '--model', 'x.json', '--perturbation', 'removal', '--node-layers', '1'], /--node-layers applies to --perturbation node-removal only/],
       [['robustness', '--model', 'x.json', '--perturbation', 'removal', '--levels', '0,2'], /--levels must be comma-separated fractions/],
       [['robustness', '--model', 'x.json', '--perturbation', 'removal', '--repeats', '0'], /--repeats must be from 1 to 1000, got 0/],
       [['robustness', '--model', 'x.json', '--perturbation', 'pgd', '--steps', '0'], /--steps must be from 1 to 1000/],
@@ -105,7 +109,7 @@ describe('lab robustness end to end', () => {
     expect(result.sweeps.map((s: { model: string; kind: string }) => `${s.model}:${s.kind}`)).toEqual(['sparse:removal', 'dense:removal']);
 
     // Level 0 is the model's own accuracy on those 500 images, measured independently here.
-    const parsed = parseModelFile(readFileSync(sparseFile, 'utf8'), sparseFile);
+    const parsed = parseModelFile(readFileSync(sparseFile), sparseFile);
     if (!parsed.ok) throw new Error(parsed.error);
     const test = await loadSplitNode('mnist', 'test');
     const path = createSparseCpuPath();
@@ -124,12 +128,38 @@ describe('lab robustness end to end', () => {
     expect(result.sweeps[0].points[0].mean).toBe(clean);
 
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('perturbation,baseline_for,model,level,mean,std,min,max,repeats,test_images,steps,include_dense,accuracies');
+    expect(lines[0]).toBe('perturbation,baseline_for,model,level,mean,std,min,max,repeats,test_images,steps,include_dense,accuracies,order,node_layers,ci95_low,ci95_high');
     expect(lines).toHaveLength(1 + 2 * 3);
     const row = lines[1].split(',');
     expect(row.slice(0, 4)).toEqual(['removal', '', 'sparse', '0']);
     expect(Number(row[4])).toBe(clean);
     expect(row[12].split(' ').map(Number)).toEqual([clean, clean, clean]);
+  });
+
+  it('removes hubs, strongest links and most-connected pixels; level 0 is the clean accuracy, all neurons gone is the output bias\'s class', async () => {
+    const runs: Array<[string[], string]> = [
+      [['--perturbation', 'node-removal', '--order', 'degree', '--node-layers', '2'], 'hidden-neuron removal (fraction of each hidden layer\'s neurons), hubs (most links) first, hidden layer 2'],
+      [['--perturbation', 'targeted-removal', '--order', 'weight'], 'targeted link removal (fraction of links removed, in order), largest |w| first'],
+      [['--perturbation', 'pixel-removal', '--order', 'degree'], 'input-pixel removal (fraction of the 784 pixels cut), hubs (most links) first'],
+    ];
+    const levels: Record<string, number[]> = {};
+    for (const [flags, title] of runs) {
+      const io = capture();
+      expect(await runLab(['robustness', '--model', sparseFile, ...flags, '--levels', '0,0.3,1', '--repeats', '2', '--limit', '300'], io)).toBe(0);
+      const text = io.stdout.join('\n');
+      expect(text).toContain(`${title}: accuracy on 300 test images, 1 seed × 2 draws`);
+      const io2 = capture();
+      expect(await runLab(['robustness', '--model', sparseFile, ...flags, '--levels', '0,0.3,1', '--repeats', '2', '--limit', '300', '--json'], io2)).toBe(0);
+      const sweep = JSON.parse(io2.stdout[0]).sweeps[0];
+      levels[flags[1]] = sweep.points.map((p: { mean: number }) => p.mean);
+    }
+    const clean = levels['node-removal'][0];
+    expect(levels['targeted-removal'][0]).toBe(clean);
+    expect(levels['pixel-removal'][0]).toBe(clean);
+    expect(levels['targeted-removal'][1]).toBeLessThan(clean);
+    // No neuron left in hidden layer 2: the network answers one class whatever the image.
+    expect(levels['node-removal'][2]).toBeLessThan(0.25);
+    expect(levels['pixel-removal'][2]).toBeLessThan(0.25);
   });
 
   it('prints an FGSM table with the noise baseline beside it', async () => {
@@ -138,8 +168,8 @@ describe('lab robustness end to end', () => {
     expect(await runLab(argv, io)).toBe(0);
     const text = io.stdout.join('\n');
     expect(text).toMatch(/2 models \(sparse: sparse-cpu; dense: dense \(tfjs (wasm|cpu)\)\)/);
-    expect(text).toMatch(/FGSM \(L∞ ε\): accuracy on 200 test images, 2 repeats\nlevel\s+sparse\s+dense\n0\s+[\d.]+ ± 0\.0000\s+[\d.]+ ± 0\.0000\n0\.2\s+/);
-    expect(text).toMatch(/uniform noise \(L∞ ε\): accuracy on 200 test images, 2 repeats, baseline for fgsm/);
+    expect(text).toMatch(/FGSM \(L∞ ε\): accuracy on 200 test images, 1 seed × 2 draws; mean ± sd \[95% CI of the mean\]\nlevel\s+sparse\s+dense\n0\s+([\d.]+) ± 0\.0000 \[\1, \1\]\s+([\d.]+) ± 0\.0000 \[\2, \2\]\n0\.2\s+/);
+    expect(text).toMatch(/uniform noise \(L∞ ε\): accuracy on 200 test images, 1 seed × 2 draws, baseline for fgsm/);
     // Progress goes to stderr, one line per level and model.
     expect(io.stderr.filter((l) => /^\s+(sparse|dense) (fgsm|noise) /.test(l))).toHaveLength(8);
   });

@@ -77,11 +77,13 @@ describe('lab CLI', () => {
     expect(lines[2].removed).toEqual([0, 0, 0]);
     expect(lines[3]).toMatchObject({ type: 'summary', epochs: 2, out, stoppedEarly: false });
     expect(lines[3].testAccuracy).toBe(lines[2].testAccuracy);
-    const parsed = parseModelFile(readFileSync(out, 'utf8'), out);
+    const parsed = parseModelFile(readFileSync(out), out);
     expect(parsed.ok).toBe(true);
     if (parsed.ok) {
       expect(parsed.model.config).toMatchObject({ hidden: 16, density: 0.1, epochs: 2, trainLimit: 640, batchSize: 64, seed: 7, pruning: 'by-sign' });
       expect(parsed.model.testAccuracy).toBe(lines[2].testAccuracy);
+      // The file keeps each epoch's rewiring, as the run reported it.
+      expect(parsed.model.wiring?.map((e) => e.map((l) => l.removed.length))).toEqual([lines[1].removed, lines[2].removed]);
     }
   });
 });

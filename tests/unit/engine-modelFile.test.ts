@@ -1,13 +1,15 @@
-// Model files: a trained model round-trips exactly, and every kind of bad file is rejected with a
-// message that names the file and the problem (never an exception).
+// Old (version 1, JSON) model files: a model round-trips exactly, and every kind of bad file is rejected
+// with a message that names the file and the problem (never an exception). The binary format's own
+// tests are in engine-modelBinary.test.ts.
 import { describe, expect, it } from 'vitest';
 import { base64ToBytes, base64ToFloat32, bytesToBase64, float32ToBase64, int32ToBase64 } from '../../src/engine/base64';
 import { initNetwork } from '../../src/engine/init';
-import { MAX_MODEL_FILE_BYTES, parseModelFile, serializeModel } from '../../src/engine/modelFile';
+import { MAX_MODEL_FILE_BYTES, parseModelFile } from '../../src/engine/modelFile';
 import { createRng } from '../../src/engine/rng';
 import type { EpochSummary } from '../../src/engine/train';
 import { DEFAULT_CONFIG } from '../../src/engine/types';
 import type { TrainConfig } from '../../src/engine/types';
+import { legacyModelJson as serializeModel } from './legacyModelFile';
 
 const config: TrainConfig = { ...DEFAULT_CONFIG, hidden: 20, density: 0.05, epochs: 2, trainLimit: 1000 };
 const state = initNetwork(config, createRng(3));
@@ -36,7 +38,7 @@ function rejects(text: string, problem: RegExp): void {
   }
 }
 
-describe('model file', () => {
+describe('old JSON model file', () => {
   it('round-trips config, topology, weights, biases and history exactly', () => {
     const r = parseModelFile(GOOD, 'good.json');
     expect(r.ok).toBe(true);
@@ -85,7 +87,7 @@ describe('model file', () => {
     rejects('{"format": ', /not valid JSON/);
     rejects('[1, 2]', /the file must be a JSON object, got an array/);
     rejects(mutated((j) => { j.format = 'something-else'; }), /not a Rewire Lab model file \(format is "something-else"/);
-    rejects(mutated((j) => { j.version = 2; }), /unsupported model file version 2/);
+    rejects(mutated((j) => { j.version = 2; }), /unsupported JSON model file version 2/);
     rejects('x'.repeat(MAX_MODEL_FILE_BYTES + 1), /over the 50 MB limit/);
   });
 
@@ -112,7 +114,7 @@ describe('model file', () => {
     rejects(mutated((j) => { j.layers.pop(); }), /expected 4 layers .* found 3/);
     rejects(mutated((j) => { j.layers = {}; }), /layers must be an array/);
     rejects(mutated((j) => { j.layers[1].nIn = 21; }), /layer 1 is 21×20, but hidden = 20 needs 20×20/);
-    rejects(mutated((j) => { j.layers[2].links = null; }), /layer 2 is sparse \(strategy set\) but its links are null/);
+    rejects(mutated((j) => { j.layers[2].links = null; }), /layer 2 is sparse \(strategy set\) but has no links/);
     rejects(mutated((j) => { j.layers[3].links = 'AAAA'; }), /layer 3 must be dense \(links: null\)/);
     rejects(mutated((j) => { j.layers[0].links = 'not base64!'; }), /layer 0 links are not valid base64 of 32-bit integers/);
     rejects(mutated((j) => { j.layers[0].bias = 'AAA'; }), /layer 0 bias are not valid base64 of 32-bit floats/);
@@ -147,6 +149,7 @@ describe('model file', () => {
     inf[2] = -Infinity;
     rejects(mutated((j) => { j.layers[3].bias = float32ToBase64(inf); }), /layer 3 bias value 2 is -Infinity/);
     rejects(mutated((j) => { j.layers[0].weights = 5; }), /layer 0 weights must be base64 Float32, got 5/);
+    rejects(mutated((j) => { j.layers[0].links = 5; }), /layer 0 is sparse but its links are 5, not base64 Int32/);
   });
 
   it('rejects a malformed history or test accuracy', () => {

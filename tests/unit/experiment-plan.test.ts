@@ -33,8 +33,8 @@ describe('experiment plan', () => {
     expect(SWEEP_LEVELS).toEqual([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]);
     expect(runLabel('set', 'decay')).toBe('SET · decay 1e-4');
     expect(runLabel('static', 'nodecay')).toBe('static · no decay');
-    expect(finishedFiles('mnist').map((f) => f.file)).toEqual(['mnist-set.json', 'mnist-static.json', 'mnist-set-nodecay.json', 'mnist-static-nodecay.json']);
-    expect(finishedFiles('fashion-mnist')[3]).toEqual({ step: 'nodecay', strategy: 'static', file: 'fashion-mnist-static-nodecay.json' });
+    expect(finishedFiles('mnist').map((f) => f.file)).toEqual(['mnist-set.rlm', 'mnist-static.rlm', 'mnist-set-nodecay.rlm', 'mnist-static-nodecay.rlm']);
+    expect(finishedFiles('fashion-mnist')[3]).toEqual({ step: 'nodecay', strategy: 'static', file: 'fashion-mnist-static-nodecay.rlm' });
   });
 });
 

@@ -431,26 +431,26 @@ describe('experiment store: the finished experiment', () => {
     const decay = cmd.fileName.includes('nodecay') !== wrongDecay ? 0 : 1e-4;
     return {
       type: 'modelLoaded', requestId: cmd.requestId,
-      model: { modelId: `f-${cmd.fileName}`, label: cmd.fileName, fileName: cmd.fileName, dataset: 'mnist', strategy, config: config(strategy, decay), testAccuracy: 0.97, links: [], topology: [] },
+      model: { modelId: `f-${cmd.fileName}`, label: cmd.fileName, fileName: cmd.fileName, dataset: 'mnist', strategy, config: config(strategy, decay), testAccuracy: 0.97, links: [], topology: [], history: [], wiring: null },
     };
   };
 
   it('loads the four files (reusing one the page already loaded) and sweeps them on the finished setup', async () => {
     const { client, lab } = await makeLab();
     client.loadAnswer = (cmd) => loaded(cmd);
-    await lab.models.getState().loadModelFile('{}', 'mnist-set.json'); // as the pretrained store does at start
+    await lab.models.getState().loadModelFile('{}', 'mnist-set.rlm'); // as the pretrained store does at start
     const requested: string[] = [];
     const done = lab.experiment.getState().showFinished(async (file) => {
       requested.push(file);
       await lab.models.getState().loadModelFile('{}', file);
     });
     await flush();
-    expect(requested).toEqual(['mnist-static.json', 'mnist-set-nodecay.json', 'mnist-static-nodecay.json']);
+    expect(requested).toEqual(['mnist-static.rlm', 'mnist-set-nodecay.rlm', 'mnist-static-nodecay.rlm']);
     expect(client.of('loadModel')).toHaveLength(4);
     const runs = lab.experiment.getState().runs;
     expect(runs.map((r) => [r.key, r.status, r.modelId, r.source])).toEqual([
-      ['decay:set', 'loaded', 'f-mnist-set.json', 'finished'], ['decay:static', 'loaded', 'f-mnist-static.json', 'finished'],
-      ['nodecay:set', 'loaded', 'f-mnist-set-nodecay.json', 'finished'], ['nodecay:static', 'loaded', 'f-mnist-static-nodecay.json', 'finished'],
+      ['decay:set', 'loaded', 'f-mnist-set.rlm', 'finished'], ['decay:static', 'loaded', 'f-mnist-static.rlm', 'finished'],
+      ['nodecay:set', 'loaded', 'f-mnist-set-nodecay.rlm', 'finished'], ['nodecay:static', 'loaded', 'f-mnist-static-nodecay.rlm', 'finished'],
     ]);
     expect(runs[0].epochs).toEqual([{ epoch: 10, testAccuracy: 0.97, trainLoss: Number.NaN, samplesPerSecond: Number.NaN }]);
     const [sweep] = client.of('sweep');
@@ -466,12 +466,12 @@ describe('experiment store: the finished experiment', () => {
 
   it('a file holding another network than its name says is refused with its name', async () => {
     const { client, lab } = await makeLab();
-    client.loadAnswer = (cmd) => loaded(cmd, cmd.fileName === 'mnist-static-nodecay.json');
+    client.loadAnswer = (cmd) => loaded(cmd, cmd.fileName === 'mnist-static-nodecay.rlm');
     const done = lab.experiment.getState().showFinished(async (file) => { await lab.models.getState().loadModelFile('{}', file); });
     await flush();
     const bad = lab.experiment.getState().runs.find((r) => r.key === 'nodecay:static')!;
     expect(bad.status).toBe('failed');
-    expect(bad.message).toMatch(/models\/mnist-static-nodecay\.json holds a static network with weight decay 0\.0001/);
+    expect(bad.message).toMatch(/models\/mnist-static-nodecay\.rlm holds a static network with weight decay 0\.0001/);
     expect(client.of('sweep')[0].modelIds).toHaveLength(3);
     lab.experiment.getState().stop();
     client.emit({ type: 'stale', requestId: client.of('sweep')[0].requestId });

@@ -31,7 +31,10 @@ function fakeLoader(fail: Record<string, string> = {}) {
   const loaded: Array<{ fileName: string; text: string }> = [];
   let active = 0;
   let maxActive = 0;
-  const loadModelFile = async (text: string, fileName: string) => {
+  // The store hands over the bytes as they arrived (gzip inflated); kept as text to compare.
+  const loadModelFile = async (content: string | Uint8Array, fileName: string) => {
+    if (!(content instanceof Uint8Array)) throw new Error('the store must hand over bytes');
+    const text = new TextDecoder().decode(content);
     active++;
     maxActive = Math.max(maxActive, active);
     await new Promise((r) => setTimeout(r, 1));

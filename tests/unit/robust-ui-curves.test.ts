@@ -66,9 +66,14 @@ describe('CSV export', () => {
   it('writes a header and one row per model, curve and level, quoting fields that need it', () => {
     const o = outcome('fgsm', true);
     const lines = sweepCsv(o, lookOf).trimEnd().split('\n');
-    expect(lines[0]).toBe('model_id,model,dataset,perturbation,curve,level,repeats,test_images,mean,std,min,max,accuracies');
+    expect(lines[0]).toBe('model_id,model,dataset,perturbation,curve,level,repeats,test_images,mean,std,min,max,accuracies,order,seeds,ci95_low,ci95_high');
     expect(lines).toHaveLength(1 + 2 * 3 * 2);
-    expect(lines[1]).toBe('m1,SET · H=1000,mnist,fgsm,fgsm,0,3,1000,0.896667,0.015275,0.880000,0.910000,0.900000 0.880000 0.910000');
+    expect(lines[1].startsWith('m1,SET · H=1000,mnist,fgsm,fgsm,0,3,1000,0.896667,0.015275,0.880000,0.910000,0.900000 0.880000 0.910000,,1,')).toBe(true);
+    // 95% t-interval of three draws: mean ± 4.303·sd/√3.
+    const [low, high] = lines[1].split(',').slice(-2).map(Number);
+    const sd = Math.sqrt(((0.9 - 0.896667) ** 2 + (0.88 - 0.896667) ** 2 + (0.91 - 0.896667) ** 2) / 2);
+    expect(low).toBeCloseTo(0.896667 - (4.303 * sd) / Math.sqrt(3), 5);
+    expect(high).toBeCloseTo(0.896667 + (4.303 * sd) / Math.sqrt(3), 5);
     expect(lines[4]).toMatch(/^m2,"static, ""no decay""",mnist,fgsm,fgsm,0,3,1000,/);
     expect(lines[7]).toMatch(/^m1,SET · H=1000,mnist,fgsm,noise,0,/);
     expect(sweepCsv(outcome('removal', false), lookOf).split('\n')[1]).toContain(',removal,removal,0,3,all,');

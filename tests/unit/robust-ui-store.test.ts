@@ -49,7 +49,7 @@ function trainModel(client: FakeClient, modelId: string, config: TrainConfig = D
 }
 
 function loadedInfo(modelId: string, fileName: string, config: TrainConfig = DEFAULT_CONFIG): LoadedModelInfo {
-  return { modelId, label: '', fileName, dataset: config.dataset, strategy: config.strategy, config, testAccuracy: 0.95, links: [7840, 10000, 10000], topology: [] };
+  return { modelId, label: '', fileName, dataset: config.dataset, strategy: config.strategy, config, testAccuracy: 0.95, links: [7840, 10000, 10000], topology: [], history: [], wiring: null };
 }
 
 describe('live evaluation requests', () => {
@@ -245,8 +245,8 @@ describe('model files in the models store', () => {
     const exporting = lab.models.getState().exportModel('m1');
     const [cmd] = client.of('exportModel');
     expect(cmd.modelId).toBe('m1');
-    client.emit({ type: 'modelExported', requestId: cmd.requestId, modelId: 'm1', fileName: 'm.json', text: '{}' });
-    expect(await exporting).toEqual({ fileName: 'm.json', text: '{}' });
+    client.emit({ type: 'modelExported', requestId: cmd.requestId, modelId: 'm1', fileName: 'm.rlm', text: Uint8Array.of(1, 2) });
+    expect(await exporting).toEqual({ fileName: 'm.rlm', text: Uint8Array.of(1, 2) });
     const failing = lab.models.getState().exportModel('m9');
     client.emit({ type: 'error', requestId: client.of('exportModel')[1].requestId, message: 'no such model' });
     await expect(failing).rejects.toThrow('no such model');

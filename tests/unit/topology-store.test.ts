@@ -199,4 +199,54 @@ describe('topology store: selection and timeline', () => {
     expect(problems[1]).toMatch(/model bad, initial layer 1: 2 links but 0 weights/);
     expect(store.getState().models.s.frames.map((f) => f.epoch)).toEqual([0]);
   });
+
+  it('replays a loaded model\'s epochs from its file, and shows a file without history as its final wiring', () => {
+    const { store: trained, w0, w1, w2 } = storeWithHistory();
+    const store = createTopologyStore();
+    const problems: string[] = [];
+    const handle = topologyEventHandler(store, (c) => c.strategy, (p) => problems.push(p));
+    const summary = (epoch: number) => ({
+      epoch, trainLoss: 1 / epoch, testAccuracy: 0.5 + epoch / 100, testLoss: 1, perClass: [], seconds: 1, samplesPerSecond: 1, zeta: 0.3,
+      layers: [{ links: 3, removed: 1, added: 1, kept: 2 }, { links: 3, removed: 0, added: 0, kept: 3 }],
+    });
+    const loaded = (modelId: string, config: Partial<TrainConfig>, withHistory: boolean): WorkerEvent => ({
+      type: 'modelLoaded', requestId: 1,
+      model: {
+        modelId, label: modelId, fileName: `${modelId}.rlm`, dataset: 'mnist', strategy: config.strategy ?? 'set', config: { ...DEFAULT_CONFIG, ...config },
+        testAccuracy: 0.52, links: [3, 3], topology: w2, history: [summary(1), summary(2)],
+        wiring: withHistory ? [1, 2].map((e) => trained.getState().models.a.frames[e].layers.map((l) => ({ removed: l.removed, added: l.added }))) : null,
+      },
+    });
+    handle(loaded('static', { strategy: 'static' }, false));
+    expect(store.getState().selectedModel).toBe('static'); // nothing else to show yet
+    expect(store.getState().models.static.frames.map((f) => f.epoch)).toEqual([2]);
+    expect(store.getState().models.static.loaded).toEqual({ preference: 0, finalOnly: true });
+    handle(loaded('set', { strategy: 'set', weightDecay: 1e-4 }, true));
+    handle(loaded('nodecay', { strategy: 'set', weightDecay: 0 }, true));
+    handle(loaded('rigl', { strategy: 'rigl' }, true));
+    expect(problems).toEqual([]);
+    // The panels open on SET with weight decay, whatever loaded after it.
+    expect(store.getState().selectedModel).toBe('set');
+    const frames = store.getState().models.set.frames;
+    // Every epoch's links and diffs exactly as the run trained in the page reported them.
+    expect(frames.map((f) => f.epoch)).toEqual([0, 1, 2]);
+    expect(frames.map((f) => f.layers.map((l) => Array.from(l.links)))).toEqual([w0, w1, w2].map((w) => w.map((l) => Array.from(l.links))));
+    frames.forEach((f, e) => f.layers.forEach((l, i) => {
+      expect(l.removed).toEqual(trained.getState().models.a.frames[e].layers[i].removed);
+      expect(l.added).toEqual(trained.getState().models.a.frames[e].layers[i].added);
+    }));
+    expect(frames.map((f) => f.testAccuracy)).toEqual([null, 0.51, 0.52]);
+    // Final weights for links that survive, 0 for those rewiring removed later.
+    expect(Array.from(frames[0].layers[0].weights)).toEqual([0, 0, 0.11].map((w) => Math.fround(w)));
+    expect(frames[2].layers[0].weights).toBe(w2[0].weights);
+    // A timeline over the history: play starts from the initial wiring.
+    store.getState().play();
+    expect(store.getState().cursor).toBe(0);
+    // A history that does not fit the links is reported and the final wiring shown instead.
+    const broken = loaded('broken', { strategy: 'set' }, true) as Extract<WorkerEvent, { type: 'modelLoaded' }>;
+    broken.model.wiring![1][0] = { removed: ids(4), added: ids() };
+    handle(broken);
+    expect(problems[0]).toMatch(/model broken: its wiring history does not fit its links \(layer 1: epoch 2: removed link 4 is present after the epoch\)/);
+    expect(store.getState().models.broken.loaded?.finalOnly).toBe(true);
+  });
 });

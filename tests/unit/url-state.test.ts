@@ -185,7 +185,7 @@ describe('keeping the address bar in step', () => {
     const source = labUrlSource({ session, training, ui, robustness }, presentation, 60000);
     expect(serialiseUrlState({ ...defaultUrlState(), ...source.read() }))
       .toBe('?dataset=fashion-mnist&strategy=static&epochs=2&removal=0.3&attack=pgd&panel=draw&present=1');
-    expect(slidersFromUrl(parseUrlState('?removal=0.3&eps=0.05&attack=noise', ctx).state)).toEqual({ removal: 0.3, shuffle: 0, epsilon: 0.05, attack: 'noise' });
+    expect(slidersFromUrl(parseUrlState('?removal=0.3&eps=0.05&attack=noise', ctx).state)).toEqual({ ...DEFAULT_SLIDERS, removal: 0.3, shuffle: 0, epsilon: 0.05, attack: 'noise' });
     const calls: number[] = [];
     const stop = source.subscribe(() => calls.push(1));
     ui.setState({ panel: 'train' });

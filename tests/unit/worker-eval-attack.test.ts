@@ -8,8 +8,8 @@ import { softmax } from '../../src/worker/attackHost';
 import { denseOnHardwareGpu } from '../../src/worker/host';
 import { DENSE_CONFIG, hostWithData, SPARSE_CONFIG, TEST, testPixels, trainedFile } from './worker-evalFixtures';
 
-let sparseFile = '';
-let denseFile = '';
+let sparseFile: Uint8Array = new Uint8Array(0);
+let denseFile: Uint8Array = new Uint8Array(0);
 beforeAll(async () => {
   [sparseFile, denseFile] = await Promise.all([trainedFile(SPARSE_CONFIG), trainedFile(DENSE_CONFIG)]);
 });

@@ -1,15 +1,16 @@
 // The worker's model files and evaluation jobs, driven through createWorkerHost in Node on the CPU
 // backend: load/export, live evaluation (newest wins, stale answers, stop at the next batch), sweeps
 // with progress, cancel and the noise baseline, and the sample grid.
+import { legacyModelJson } from './legacyModelFile';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IMAGE_SIZE } from '../../src/engine/constants';
-import { parseModelFile } from '../../src/engine/modelFile';
+import { parseModelFile, serializeModel } from '../../src/engine/modelFile';
 import { accuracyUnder, NO_PERTURBATION, type PerturbationSetting } from '../../src/engine/robustness';
 import { createSparseCpuPath } from '../../src/engine/sparseCpu';
 import { DENSE_CONFIG, hostWithData, SPARSE_CONFIG, TEST, TRAIN, trainedFile, waitFor } from './worker-evalFixtures';
 
-let sparseFile = '';
-let denseFile = '';
+let sparseFile: Uint8Array = new Uint8Array(0);
+let denseFile: Uint8Array = new Uint8Array(0);
 beforeAll(async () => {
   [sparseFile, denseFile] = await Promise.all([trainedFile(SPARSE_CONFIG), trainedFile(DENSE_CONFIG)]);
 });
@@ -31,11 +32,15 @@ describe('model files in the worker', () => {
 
     await host.handle({ type: 'exportModel', requestId: 2, modelId: id });
     const exported = of('modelExported', 2)[0];
-    expect(exported.fileName).toBe('rewire-lab-mnist-set-h24.json');
+    expect(exported.fileName).toBe('rewire-lab-mnist-set-h24.rlm');
     const back = parseModelFile(exported.text, exported.fileName);
     if (!back.ok) throw new Error(back.error);
     for (let l = 0; l < 4; l++) expect(Array.from(back.model.state.layers[l].weights)).toEqual(Array.from(parsed.model.state.layers[l].weights));
     expect(back.model.history).toEqual(parsed.model.history);
+    // The wiring history goes to the page with the model and back out into the exported file.
+    expect(parsed.model.wiring).toHaveLength(SPARSE_CONFIG.epochs);
+    expect(info.wiring).toEqual(parsed.model.wiring);
+    expect(back.model.wiring).toEqual(parsed.model.wiring);
   });
 
   it('a trained model and a loaded one live in one map and evaluate side by side', async () => {
@@ -47,12 +52,18 @@ describe('model files in the worker', () => {
     expect(loaded).not.toBe(trained);
     await host.handle({ type: 'evaluate', requestId: 4, modelIds: [trained, loaded], setting: NO_PERTURBATION, seed: 1 });
     expect(of('evaluation', 4)[0].results.map((r) => r.modelId)).toEqual([trained, loaded]);
+    // A model trained in the page exports with its wiring history.
+    await host.handle({ type: 'exportModel', requestId: 5, modelId: trained });
+    const file = parseModelFile(of('modelExported', 5)[0].text, 'trained.rlm');
+    expect(file.ok && file.model.wiring?.length).toBe(1);
   });
 
   it('a bad file gives an error event with the parser\'s message and changes nothing', async () => {
     const { host, events, load } = await hostWithData();
     const good = await load(sparseFile, 1);
-    const broken = JSON.parse(sparseFile) as { layers: Array<{ nIn: number }> };
+    const parsed = parseModelFile(sparseFile, 'x');
+    if (!parsed.ok) throw new Error(parsed.error);
+    const broken = JSON.parse(legacyModelJson(parsed.model)) as { layers: Array<{ nIn: number }> };
     broken.layers[0].nIn = 5;
     for (const [requestId, text] of [[2, JSON.stringify(broken)], [3, '{ not json'], [4, '{"format":"other"}']] as const) {
       events.length = 0;
@@ -123,7 +134,9 @@ describe('live evaluation', () => {
     expect(events.at(-1)).toMatchObject({ type: 'error', requestId: 2, message: expect.stringContaining('no trained model "ghost"') });
     await host.handle({ type: 'evaluate', requestId: 3, modelIds: [id], setting: { ...NO_PERTURBATION, removal: 1.5 }, seed: 1 });
     expect(events.at(-1)).toMatchObject({ type: 'error', requestId: 3, message: expect.stringContaining('link removal fraction') });
-    const fashion = JSON.stringify({ ...JSON.parse(sparseFile), dataset: 'fashion-mnist', config: { ...SPARSE_CONFIG, dataset: 'fashion-mnist' } });
+    const sparse = parseModelFile(sparseFile, 'x');
+    if (!sparse.ok) throw new Error(sparse.error);
+    const fashion = serializeModel({ ...sparse.model, config: { ...SPARSE_CONFIG, dataset: 'fashion-mnist' } });
     const other = await load(fashion, 4);
     await host.handle({ type: 'evaluate', requestId: 5, modelIds: [other], setting: NO_PERTURBATION, seed: 1 });
     expect(events.at(-1)).toMatchObject({ type: 'error', requestId: 5, message: expect.stringContaining('fashion-mnist test set has not been sent') });

@@ -1,7 +1,7 @@
 // Shared set-up of the worker evaluation tests: a synthetic learnable dataset, small models trained
 // once on the sparse CPU path (sparse and dense), and a worker host on the CPU backend to drive.
 import { IMAGE_SIZE } from '../../src/engine/constants';
-import { serializeModel } from '../../src/engine/modelFile';
+import { serializeModel, type ModelFileContent } from '../../src/engine/modelFile';
 import { createSparseCpuPath } from '../../src/engine/sparseCpu';
 import { createTrainingRun } from '../../src/engine/train';
 import { DEFAULT_CONFIG, type DataArrays, type TrainConfig } from '../../src/engine/types';
@@ -31,9 +31,9 @@ export const SPARSE_CONFIG: TrainConfig = {
 export const DENSE_CONFIG: TrainConfig = { ...SPARSE_CONFIG, strategy: 'dense', hidden: 16, epochs: 1 };
 
 /** A model file of `config` trained on the synthetic data (the sparse CPU path trains dense layers too). */
-export async function trainedFile(config: TrainConfig): Promise<string> {
+export async function trainedFile(config: TrainConfig): Promise<Uint8Array> {
   const result = await createTrainingRun(config, createSparseCpuPath(), TRAIN, TEST).run();
-  return serializeModel({ config, state: result.state, history: result.history });
+  return serializeModel(result);
 }
 
 export type Ev<T extends WorkerEvent['type']> = Extract<WorkerEvent, { type: T }>;
@@ -47,7 +47,7 @@ export async function hostWithData(options: WorkerHostOptions = {}) {
   await host.handle({ type: 'setData', dataset: 'mnist', split: 'test', ...test });
   const of = <T extends WorkerEvent['type']>(type: T, requestId?: number) =>
     events.filter((e): e is Ev<T> => e.type === type && (requestId === undefined || ('requestId' in e && e.requestId === requestId)));
-  const load = async (text: string, requestId: number, fileName = `model-${requestId}.json`) => {
+  const load = async (text: ModelFileContent, requestId: number, fileName = `model-${requestId}.rlm`) => {
     await host.handle({ type: 'loadModel', requestId, text, fileName });
     const loaded = of('modelLoaded', requestId)[0];
     if (!loaded) throw new Error(`loading ${fileName} failed: ${JSON.stringify(events.at(-1))}`);

@@ -1,5 +1,6 @@
 // The "Draw a digit and attack it" panel: the input (pad or test image) and what the network sees
-// on one side; live probabilities per model and the attack on the other.
+// on one side (with a one-line answer strip under the pad on narrow screens); live probabilities per
+// model and the attack on the other.
 import { useEffect } from 'react';
 import { DATASETS } from '../../data/registry';
 import { Guard } from '../common/Guard';
@@ -51,7 +52,7 @@ export function DrawPanel() {
   return (
     <div className="layout draw-layout">
       <div className="column column-side">
-        <Guard name="drawing input"><InputSection /></Guard>
+        <Guard name="drawing input"><InputSection models={models} /></Guard>
       </div>
       <div className="column column-main">
         <Guard name="predictions"><PredictionSection models={models} /></Guard>

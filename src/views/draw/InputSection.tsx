@@ -4,10 +4,12 @@ import { useMemo } from 'react';
 import { DATASETS } from '../../data/registry';
 import type { InputMode } from '../../state/drawing';
 import { useDrawing, useLab } from '../LabContext';
+import { AnswerStrip } from './AnswerStrip';
 import { INPUT_PREVIEW_PX } from './config';
 import { DrawingPad } from './DrawingPad';
 import { ImageCanvas } from './ImageCanvas';
 import { greyToRgba } from './imagePixels';
+import type { PanelModel } from './usePanelModels';
 
 const MODES: ReadonlyArray<{ value: InputMode; label: string }> = [
   { value: 'draw', label: 'Draw' },
@@ -67,7 +69,7 @@ function NetworkInput() {
   );
 }
 
-export function InputSection() {
+export function InputSection({ models }: { models: PanelModel[] }) {
   const { drawing } = useLab();
   const mode = useDrawing((s) => s.mode);
   const dataset = useDrawing((s) => s.dataset);
@@ -89,6 +91,7 @@ export function InputSection() {
         ))}
       </fieldset>
       <DrawingPad />
+      <AnswerStrip models={models} />
       <PickControls />
       <NetworkInput />
     </section>

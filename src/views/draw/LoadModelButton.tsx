@@ -13,7 +13,7 @@ export function LoadModelButton() {
 
   return (
     <>
-      <input id={inputId} className="visually-hidden" type="file" accept=".json,application/json" onChange={(e) => void onFile(e)} disabled={loadingFile !== null} />
+      <input id={inputId} className="visually-hidden" type="file" accept=".rlm,.json,application/octet-stream,application/json" onChange={(e) => void onFile(e)} disabled={loadingFile !== null} />
       <label htmlFor={inputId} className={loadingFile ? 'draw-file-button disabled' : 'draw-file-button'}>Load model file…</label>
       {loadingFile && <span className="muted draw-small" aria-live="polite">Checking {loadingFile}…</span>}
       {loadError && <p className="draw-error" role="alert">{loadError}</p>}

@@ -42,7 +42,7 @@ export function robustnessData(runs: readonly ExperimentRun[], kind: ExperimentS
 
 const count = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
-/** "masked dense · 12,345 samples/s", "sparse CPU", "from models/mnist-set.json": honest about the cost. */
+/** "masked dense · 12,345 samples/s", "sparse CPU", "from models/mnist-set.rlm": honest about the cost. */
 export function pathCaption(run: ExperimentRun): string {
   if (run.source === 'finished') return run.fileName ? `from models/${run.fileName}` : 'from a file';
   if (!run.path) return '';

@@ -5,7 +5,7 @@ import { DATASETS } from '../../data/registry';
 import { isEvaluable, type ModelEntry } from '../../state/models';
 import { modelColor } from '../config';
 import { useLab, useModels } from '../LabContext';
-import { downloadText } from './download';
+import { downloadBlob } from './download';
 import { useModelFileInput } from './modelFileInput';
 import './models.css';
 
@@ -20,7 +20,7 @@ function ModelRow({ model, index }: { model: ModelEntry; index: number }) {
     setState({ busy: true, error: null });
     try {
       const file = await models.getState().exportModel(model.id);
-      downloadText(file.text, file.fileName, 'application/json');
+      downloadBlob(new Blob([file.text as BlobPart], { type: 'application/octet-stream' }), file.fileName);
       setState({ busy: false, error: null });
     } catch (e) {
       setState({ busy: false, error: e instanceof Error ? e.message : String(e) });
@@ -65,7 +65,7 @@ export function ModelFiles() {
         Save a trained model as a file, or load one (saved here, or made with <code>npm run lab -- train --out</code>) to compare it.
       </p>
       <div className="file-picker">
-        <input id={inputId} className="visually-hidden" type="file" accept=".json,application/json" onChange={(e) => void onFile(e)} />
+        <input id={inputId} className="visually-hidden" type="file" accept=".rlm,.json,application/octet-stream,application/json" onChange={(e) => void onFile(e)} />
         <label htmlFor={inputId} className="file-button">Load model file…</label>
         {loadingFile && <span className="muted" aria-live="polite">Checking {loadingFile}…</span>}
       </div>

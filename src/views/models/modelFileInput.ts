@@ -1,5 +1,5 @@
 // The one handler behind every "Load model file…" input: refuses oversized files before reading them
-// (parsing a huge file would stall the page for nothing), then hands the text to the models store. A
+// (parsing a huge file would stall the page for nothing), then hands its bytes to the models store. A
 // refused file is reported beside the button, once.
 import { useCallback, type ChangeEvent } from 'react';
 import { MAX_MODEL_FILE_BYTES } from '../../engine/modelFile';
@@ -17,7 +17,7 @@ export function useModelFileInput(): (event: ChangeEvent<HTMLInputElement>) => P
       models.getState().reportLoadError(`${file.name}: the file is ${mb(file.size)} MB, over the ${mb(MAX_MODEL_FILE_BYTES)} MB limit for model files`);
       return;
     }
-    const outcome = await models.getState().loadModelFile(await file.text(), file.name);
+    const outcome = await models.getState().loadModelFile(new Uint8Array(await file.arrayBuffer()), file.name);
     if (!outcome.ok) {
       // Said beside the button that was used; the same words in the banner at the top would say it twice.
       const { errors, dismissError } = session.getState();

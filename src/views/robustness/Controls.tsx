@@ -1,14 +1,18 @@
-// The live perturbation controls: "Link removal", "Weight shuffling" and "Adversarial ε" sliders with
-// the attack type, which combine; and the models compared (every trained model of this dataset).
+// The live perturbation controls: "Link removal" (with which links go first), "Node removal" (with
+// which neurons go first), "Weight shuffling" and "Adversarial ε" sliders with the attack type, which
+// combine; and the models compared (every trained model of this dataset).
 import { useShallow } from 'zustand/react/shallow';
 import { DATASETS } from '../../data/registry';
 import { isEvaluable } from '../../state/models';
+import type { LinkOrder, NodeOrder } from '../../engine/targeted';
 import { ADVERSARIAL_SUBSET, type AttackChoice, type SliderName } from '../../state/robustness';
 import { modelColor } from '../config';
 import { useLab, useModels, useSession } from '../LabContext';
 import { useRobustness } from './useRobustness';
 
 const ATTACK_LABELS: Readonly<Record<AttackChoice, string>> = { fgsm: 'FGSM', pgd: 'PGD', noise: 'uniform noise' };
+export const LINK_ORDER_LABELS: Readonly<Record<LinkOrder, string>> = { random: 'random', strongest: 'strongest first', weakest: 'weakest first' };
+export const NODE_ORDER_LABELS: Readonly<Record<NodeOrder, string>> = { random: 'random', degree: 'hubs first', strength: 'strongest first' };
 
 interface SliderProps {
   name: SliderName;
@@ -51,12 +55,32 @@ export function PerturbationControls() {
   const { robustness } = useLab();
   const attack = useRobustness((s) => s.sliders.attack);
   const epsilon = useRobustness((s) => s.sliders.epsilon);
+  const linkOrder = useRobustness((s) => s.sliders.linkOrder);
+  const nodeOrder = useRobustness((s) => s.sliders.nodeOrder);
   return (
     <div className="perturbation-controls">
       <Slider
         name="removal" label="Link removal" scale={100} max={100} step={1} format={(v) => `${Math.round(v * 100)}%`}
-        hint="Links of the three sparse layers deleted at random."
+        hint={linkOrder === 'random' ? 'Links of the three sparse layers deleted at random.' : `Links of the three sparse layers deleted, ${linkOrder === 'strongest' ? 'largest' : 'smallest'} |w| first.`}
       />
+      <div className="field">
+        <label htmlFor="robustness-link-order">Which links</label>
+        <select id="robustness-link-order" value={linkOrder} onChange={(e) => robustness.getState().setLinkOrder(e.currentTarget.value as LinkOrder)}>
+          {(Object.keys(LINK_ORDER_LABELS) as LinkOrder[]).map((k) => <option key={k} value={k}>{LINK_ORDER_LABELS[k]}</option>)}
+        </select>
+        <p className="field-hint">Random failure, or an attack on the strongest links; weakest first is what pruning does.</p>
+      </div>
+      <Slider
+        name="nodes" label="Node removal" scale={100} max={100} step={1} format={(v) => `${Math.round(v * 100)}%`}
+        hint="Hidden neurons of each of the three hidden layers deleted with all their links."
+      />
+      <div className="field">
+        <label htmlFor="robustness-node-order">Which neurons</label>
+        <select id="robustness-node-order" value={nodeOrder} onChange={(e) => robustness.getState().setNodeOrder(e.currentTarget.value as NodeOrder)}>
+          {(Object.keys(NODE_ORDER_LABELS) as NodeOrder[]).map((k) => <option key={k} value={k}>{NODE_ORDER_LABELS[k]}</option>)}
+        </select>
+        <p className="field-hint">Hubs: the most links in and out. Strongest: the largest sum of |w| in and out.</p>
+      </div>
       <Slider
         name="shuffle" label="Weight shuffling" scale={100} max={100} step={1} format={(v) => `${Math.round(v * 100)}%`}
         hint="Links whose weights are swapped among themselves: same wiring, same weights, wrong places."

@@ -28,6 +28,7 @@ export function LiveAccuracy() {
     <section
       className="panel" aria-labelledby="live-title" data-testid="live-accuracy"
       data-shown={live.shown ? `${live.shown.removal}/${live.shown.shuffle}/${live.shown.epsilon}/${live.shown.attack}` : ''}
+      data-targets={live.shown ? `${live.shown.nodes}/${live.shown.linkOrder}/${live.shown.nodeOrder}` : ''}
     >
       <div className="section-head">
         <h2 id="live-title">Live test accuracy</h2>

@@ -4,7 +4,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ADVERSARIAL_SUBSET, comparedModels } from '../../state/robustness';
 import { isInputKind, SWEEP_KIND_LABELS, SWEEP_KINDS, type SweepOutcome } from '../../state/robustnessSweep';
-import type { PerturbationKind } from '../../engine/robustness';
+import { ordersFor, type PerturbationKind, type PerturbationOrder } from '../../engine/robustness';
 import { ProgressBar } from '../common/ProgressBar';
 import { useLab, useModels, useSession } from '../LabContext';
 import { downloadBlob, downloadText } from '../models/download';
@@ -14,6 +14,10 @@ import { chartDataOf, exportName, sweepCsv, type CurveChartData } from './curveD
 import { svgMarkup, svgToPng } from './exportChart';
 import { modelLooks } from './modelLooks';
 import { useRobustness } from './useRobustness';
+
+const SWEEP_ORDER_LABELS: Readonly<Record<PerturbationOrder, string>> = {
+  random: 'at random', strongest: 'largest |w| first', weakest: 'smallest |w| first', degree: 'hubs (most links) first', strength: 'strongest (Σ|w|) first',
+};
 
 function SweepChart({ data, outcome }: { data: CurveChartData; outcome: SweepOutcome }) {
   const svgRef = useRef<SVGSVGElement>(null);
@@ -47,7 +51,10 @@ function SweepChart({ data, outcome }: { data: CurveChartData; outcome: SweepOut
     <figure className="chart robustness-figure" data-testid="robustness-chart" data-kind={outcome.kind}>
       <svg ref={svgRef} role="img" aria-label={`${data.xLabel} against test accuracy, one curve per model`} />
       <figcaption className="chart-caption">
-        {outcome.repeats > 1 ? `Lines: mean over ${outcome.repeats} repeats; bands: lowest to highest repeat.` : 'One run per level (more repeats add a band for the spread).'}
+        {outcome.order !== undefined && `Removed ${SWEEP_ORDER_LABELS[outcome.order]}. `}
+        {outcome.repeats > 1
+          ? `Lines: mean over 1 seed (each trained model) × ${outcome.repeats} draws; bands: lowest to highest draw; the CSV adds the 95% interval of each mean.`
+          : 'One draw per level (more repeats add a band for the spread).'}
         {outcome.baseline && ' Dashed: uniform random noise of the same ε, the baseline an attack must beat.'}
         {outcome.limit !== null && ` Measured on the first ${outcome.limit.toLocaleString('en')} test images.`}
       </figcaption>
@@ -94,6 +101,14 @@ export function SweepSection() {
             {SWEEP_KINDS.map((k) => <option key={k} value={k}>{SWEEP_KIND_LABELS[k]}</option>)}
           </select>
         </div>
+        {ordersFor(form.kind).length > 0 && (
+          <div className="field">
+            <label htmlFor="sweep-order">Which go first</label>
+            <select id="sweep-order" value={form.order ?? 'random'} disabled={running} onChange={(e) => act.setSweepOrder(e.currentTarget.value as PerturbationOrder)}>
+              {ordersFor(form.kind).map((o) => <option key={o} value={o}>{SWEEP_ORDER_LABELS[o]}</option>)}
+            </select>
+          </div>
+        )}
         <div className="field sweep-levels">
           <label htmlFor="sweep-levels">{isInputKind(form.kind) ? 'Levels (ε)' : 'Levels (fraction)'}</label>
           <input id="sweep-levels" type="text" inputMode="decimal" value={form.levelsText} disabled={running} onChange={(e) => act.setSweepLevels(e.currentTarget.value)} />

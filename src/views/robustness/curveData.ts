@@ -1,6 +1,6 @@
 // The data side of the robustness chart: series built from a sweep's outcome, their validation, the
 // axis wording per perturbation, and the CSV export. Free of the DOM, so Node tests cover it.
-import type { PerturbationKind } from '../../engine/robustness';
+import { ci95, type PerturbationKind } from '../../engine/robustness';
 import type { SweepCurve, SweepOutcome } from '../../state/robustness';
 
 export interface CurvePoint {
@@ -36,6 +36,9 @@ export const X_LABELS: Readonly<Record<PerturbationKind, string>> = Object.freez
   fgsm: 'FGSM budget ε (L∞)',
   pgd: 'PGD budget ε (L∞)',
   noise: 'Uniform noise ε (L∞)',
+  'targeted-removal': 'Fraction of links removed (in order)',
+  'node-removal': 'Fraction of hidden neurons removed',
+  'pixel-removal': 'Fraction of input pixels cut',
 });
 
 /** Problems with chart data, in words (empty when it can be drawn). */
@@ -92,6 +95,7 @@ function csvField(value: string | number): string {
 export function sweepCsv(outcome: SweepOutcome, lookOf: (modelId: string) => ModelLook): string {
   const rows: Array<Array<string | number>> = [[
     'model_id', 'model', 'dataset', 'perturbation', 'curve', 'level', 'repeats', 'test_images', 'mean', 'std', 'min', 'max', 'accuracies',
+    'order', 'seeds', 'ci95_low', 'ci95_high',
   ]];
   const images = outcome.limit ?? 'all';
   const add = (curves: readonly SweepCurve[], curve: string) => {
@@ -100,6 +104,7 @@ export function sweepCsv(outcome: SweepOutcome, lookOf: (modelId: string) => Mod
         rows.push([
           c.modelId, lookOf(c.modelId).label, outcome.dataset, outcome.kind, curve, p.level, p.accuracies.length, images,
           p.mean.toFixed(6), p.std.toFixed(6), p.min.toFixed(6), p.max.toFixed(6), p.accuracies.map((a) => a.toFixed(6)).join(' '),
+          curve === 'noise' ? '' : outcome.order ?? '', 1, ci95(p.accuracies)?.low.toFixed(6) ?? '', ci95(p.accuracies)?.high.toFixed(6) ?? '',
         ]);
       }
     }
@@ -111,5 +116,5 @@ export function sweepCsv(outcome: SweepOutcome, lookOf: (modelId: string) => Mod
 
 /** "robustness-mnist-removal.csv". */
 export function exportName(outcome: SweepOutcome, extension: 'csv' | 'svg' | 'png'): string {
-  return `robustness-${outcome.dataset}-${outcome.kind}.${extension}`;
+  return `robustness-${outcome.dataset}-${outcome.kind}${outcome.order !== undefined ? `-${outcome.order}` : ''}.${extension}`;
 }

@@ -8,6 +8,8 @@ import { frameAtEpoch, shownFrame, topologyStore, type TopologyFrame, type Topol
 import { frameInDegrees, frameOutDegrees, sharedWeightMax } from '../topology/frameStats';
 import { turnoverSeries } from '../topology/history';
 import { COMPARE_COLOR, LAYER_COLORS, NETWORK_GRAPH, PIXEL_MAP, PRIMARY_COLOR } from './config';
+import { degreeCcdf } from '../../engine/stats';
+import { createCcdfChart, type CcdfData, type CcdfSeries } from './ccdfChart';
 import { createHistogramChart, type HistogramData, type HistogramSeries } from './histogramChart';
 import { createNetworkChart, type NetworkData } from './networkChart';
 import { frameSummary, PixelMapView } from './PixelMapView';
@@ -25,6 +27,19 @@ function Figure({ title, children, wide = false }: { title: string; children: Re
       {children}
     </figure>
   );
+}
+
+function Ccdf({ data, label }: { data: CcdfData; label: string }) {
+  const ref = useChart<SVGSVGElement, CcdfData>(createCcdfChart, data);
+  return <svg ref={ref} role="img" aria-label={label} data-testid="stats-ccdf" />;
+}
+
+/** Out- and in-degree CCDFs of a layer for each shown model: out-degree blue, in-degree green; compared model dashed. */
+function ccdfSeries(shown: Shown[], layer: number): CcdfSeries[] {
+  return shown.flatMap((s, i) => [
+    { id: `${i}:out`, label: `${s.label}, out-degree`, color: LAYER_COLORS[0], dashed: i > 0, points: degreeCcdf(frameOutDegrees(s.frame.layers[layer])) },
+    { id: `${i}:in`, label: `${s.label}, in-degree`, color: LAYER_COLORS[1], dashed: i > 0, points: degreeCcdf(frameInDegrees(s.frame.layers[layer])) },
+  ]);
 }
 
 function Histogram({ data, label }: { data: HistogramData; label: string }) {
@@ -93,6 +108,7 @@ export function StatsPanel({ store = topologyStore }: { store?: TopologyStore })
       epoch: frame.epoch, layer, shown, pixelMax,
       out: degreeSeries(shown, layer, frameOutDegrees),
       in: degreeSeries(shown, layer, frameInDegrees),
+      ccdf: ccdfSeries(shown, layer),
       weights: shown.map((x, i): HistogramSeries => ({
         id: `${i}`, label: x.label, color: i === 0 ? PRIMARY_COLOR : COMPARE_COLOR,
         histogram: weightHistogram(x.frame.layers[layer].weights, weightMax), style: i === 0 ? 'bars' : 'outline',
@@ -135,6 +151,14 @@ export function StatsPanel({ store = topologyStore }: { store?: TopologyStore })
             </Figure>
             <Figure title={`In-degree: links per output neuron (${layerName(view.layer)})`}>
               <Histogram data={{ series: view.in, logScale, xLabel: 'links in', unit: 'neurons', integer: true }} label="In-degree distribution" />
+            </Figure>
+            <Figure title={`Degree CCDF, log–log (${layerName(view.layer)})`}>
+              <Ccdf data={{ series: view.ccdf }} label="Complementary cumulative degree distribution on log–log axes" />
+              <ul className="stats-legend">
+                <li><span className="swatch" style={{ background: LAYER_COLORS[0] }} />out-degree</li>
+                <li><span className="swatch" style={{ background: LAYER_COLORS[1] }} />in-degree</li>
+                {view.shown[1] && <li>dashed: {view.shown[1].label}</li>}
+              </ul>
             </Figure>
             <Figure title={`Weights (${layerName(view.layer)})`}>
               <Histogram data={{ series: view.weights, logScale, xLabel: 'weight', unit: 'links', integer: false }} label="Weight distribution" />

@@ -24,8 +24,10 @@ function StepIcon({ direction }: { direction: 1 | -1 }) {
 
 export function Timeline({ store }: { store: TopologyStore }) {
   const t = useStore(store, useShallow((s) => {
-    const frames = s.selectedModel ? (s.models[s.selectedModel]?.frames ?? []) : [];
+    const model = s.selectedModel ? s.models[s.selectedModel] : undefined;
+    const frames = model?.frames ?? [];
     return {
+      finalOnly: model?.loaded?.finalOnly === true,
       count: frames.length,
       epoch: frames[s.cursor]?.epoch ?? 0,
       lastEpoch: frames.at(-1)?.epoch ?? 0,
@@ -44,6 +46,10 @@ export function Timeline({ store }: { store: TopologyStore }) {
   }, [store, t.playing, t.speed]);
 
   const disabled = t.count < 2;
+  // A file without a wiring history shows the wiring it was saved with: the final one, not epoch 0.
+  const label = t.count === 0 ? 'no wiring yet'
+    : t.finalOnly ? `final wiring (epoch ${t.epoch}; the file has no history)`
+    : t.epoch === 0 ? `initial wiring / ${t.lastEpoch}` : `epoch ${t.epoch} / ${t.lastEpoch}`;
   const atStart = t.cursor <= 0;
   const atEnd = t.cursor >= t.count - 1;
   return (
@@ -74,12 +80,12 @@ export function Timeline({ store }: { store: TopologyStore }) {
           step={1}
           value={t.cursor}
           disabled={disabled}
-          aria-valuetext={t.epoch === 0 ? 'initial wiring' : `epoch ${t.epoch} of ${t.lastEpoch}`}
+          aria-valuetext={t.finalOnly ? 'final wiring' : t.epoch === 0 ? 'initial wiring' : `epoch ${t.epoch} of ${t.lastEpoch}`}
           onChange={(e) => actions.seek(Number(e.target.value))}
         />
       </span>
       <output className="timeline-epoch" data-testid="timeline-epoch" data-epoch={t.epoch}>
-        {t.count === 0 ? 'no wiring yet' : t.epoch === 0 ? `initial wiring / ${t.lastEpoch}` : `epoch ${t.epoch} / ${t.lastEpoch}`}
+        {label}
       </output>
       <SelectField label="Speed" value={t.speed} onChange={(v) => actions.setSpeed(Number(v))}>
           {PLAYBACK_SPEEDS.map((v) => <option key={v} value={v}>{v}×</option>)}

@@ -1,5 +1,5 @@
 // Runs tests/e2e/kernels.e2e.mjs without building the app: serves public/ (the dataset assets) on
-// 127.0.0.1 and drives Debian's Chromium. `node tests/e2e/kernels/standalone.mjs [name filter]`;
+// 127.0.0.1 and drives a Chromium (see ../browser.mjs). `node tests/e2e/kernels/standalone.mjs [name filter]`;
 // `--measure H [batch steps rounds]` prints the counters and ms per step of stock, plain and fused
 // at width H instead (1000 is the paper's; SwiftShader's milliseconds mean something only as ratios).
 // `--base-url URL` uses a running server (e.g. `vite preview`) instead of serving public/.
@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { findChromium } from '../browser.mjs';
 import { openChecks, runCheck } from './page.mjs';
 import { tests } from '../kernels.e2e.mjs';
 
@@ -32,7 +33,7 @@ const given = process.argv.indexOf('--base-url');
 const server = given >= 0 ? null : await serve();
 const baseUrl = server ? `http://127.0.0.1:${server.address().port}/` : process.argv[given + 1];
 const args = given >= 0 ? process.argv.filter((_, i) => i !== given && i !== given + 1) : process.argv;
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ARGS });
+const browser = await chromium.launch({ executablePath: findChromium() ?? '/usr/bin/chromium', headless: true, args: ARGS });
 let failed = 0;
 try {
   const measure = args.indexOf('--measure');

@@ -1,0 +1,50 @@
+/// <reference types="vite-plugin-pwa/client" />
+// Offline use: registers the service worker that vite.config.ts builds (Workbox: the app, the test sets
+// and the small models precached; the training sets and large models cached when first fetched), tells
+// the update banner when a new version waits, and tops up the cache after the very first visit.
+import { registerSW } from 'virtual:pwa-register';
+import { runtimeCachedUrls } from './offlineRules';
+import type { UpdateStore } from './views/update/updateStore';
+
+/**
+ * Registers the service worker once the page has loaded. Where there is none (plain http on a LAN, a
+ * browser or test harness that blocks it) the page works as before, online only.
+ */
+export function startOffline(update: UpdateStore, baseUrl: string): void {
+  if (!('serviceWorker' in navigator)) return;
+  if (navigator.serviceWorker.controller === null) {
+    navigator.serviceWorker.addEventListener('controllerchange', () => topUpRuntimeCache(baseUrl), { once: true });
+  }
+  const updateServiceWorker = registerSW({
+    onNeedRefresh: () => update.getState().offer(() => void updateServiceWorker(true)),
+    onOfflineReady: () => update.getState().setOfflineReady(),
+    onRegisterError: (e: unknown) => {
+      // Offline, the update check fails while the installed worker keeps serving the page: nothing to say.
+      if (navigator.serviceWorker.controller === null) console.warn(`Offline use is unavailable: ${e instanceof Error ? e.message : String(e)}`);
+    },
+  });
+}
+
+/**
+ * On a first visit the dense models (and perhaps a training set) were fetched before the service worker
+ * took control, so it never saw them. Fetch them once more through it — from the browser's HTTP cache,
+ * so nothing is downloaded twice — and it keeps a copy for the next, perhaps offline, visit. Fetches
+ * still in flight at take-over are caught when they finish.
+ */
+function topUpRuntimeCache(baseUrl: string): void {
+  const takenOverAt = performance.now();
+  const scope = new URL(baseUrl, window.location.href).href;
+  const seen = new Set<string>();
+  const topUp = (entries: PerformanceEntryList) => {
+    const before = entries.filter((e) => e.startTime < takenOverAt).map((e) => e.name);
+    for (const url of runtimeCachedUrls(before, scope)) {
+      if (seen.has(url)) continue;
+      seen.add(url);
+      void fetch(url, { cache: 'force-cache' })
+        .then((response) => response.arrayBuffer())
+        .catch(() => undefined); // offline again or gone: the next visit caches it
+    }
+  };
+  const observer = new PerformanceObserver((list) => topUp(list.getEntries()));
+  observer.observe({ type: 'resource', buffered: true });
+}
