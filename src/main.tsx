@@ -14,7 +14,7 @@ import { LabProvider } from './views/LabContext';
 import { PANELS } from './views/panels';
 import { HostedProvider } from './views/presentation/HostedContext';
 import { createPresentationStore } from './views/presentation/presentationStore';
-import { startLabWorker } from './worker/client';
+import { startLabWorker } from './worker/start';
 import { startOffline } from './offline';
 import { UpdateBanner } from './views/update/UpdateBanner';
 import { createUpdateStore } from './views/update/updateStore';
@@ -23,17 +23,32 @@ import './views/styles.css';
 /** Above this size a pretrained file waits for a click when the browser asks to save data. */
 const SAVE_DATA_MAX_BYTES = 4 * 1024 * 1024;
 
+/** Measured backend choices kept in localStorage (none where storage is off, e.g. some private modes). */
+function pageChoiceMemory() {
+  try {
+    const storage = window.localStorage;
+    return {
+      get: (key: string) => storage.getItem(key),
+      set: (key: string, value: string) => storage.setItem(key, value),
+      keys: () => Object.keys(storage).filter((k) => k.startsWith('rewire-lab:backend:')),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html: the page has no #root element');
 
 const opening = parseUrlState(window.location.search, { panelIds: PANELS.map((p) => p.id) });
 const lab = createLab({
-  client: startLabWorker(),
+  client: startLabWorker(opening.state.workers > 0 ? opening.state.workers : undefined),
   loadSplit,
   baseUrl: import.meta.env.BASE_URL,
   galleryCount: GALLERY_COUNT,
   initialDataset: opening.state.dataset,
   preferBackend: opening.state.backend === 'auto' ? undefined : opening.state.backend,
+  choiceMemory: pageChoiceMemory(),
   initialConfig: configFromUrl(opening.state),
   initialPanel: opening.state.panel,
 });

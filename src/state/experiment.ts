@@ -1,6 +1,7 @@
 // The guided experiment's store (issue 11): trains SET and static (and optionally RigL and dense) with
-// the same seed and data, one after another, with weight decay on or off; then sweeps link removal
-// and weight shuffling over every model of the experiment. Or loads the finished experiment's files.
+// the same seed and data, at the same time on a pool of workers (one after another on one), with weight
+// decay on or off; then sweeps link removal and weight shuffling over every model of the experiment (the
+// pool splits the sweep). Or loads the finished experiment's files.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { SweepPoint } from '../engine/robustness';
 import type { DatasetName, Strategy } from '../engine/types';
@@ -69,10 +70,11 @@ export function createExperimentStore(deps: ExperimentDeps): ExperimentStore {
   /** Bumped by every start and by a stop before training began: a job that sees another number quits. */
   let job = 0;
   let stopRequested = false;
-  let pendingTrain: { token: number; key: string; resolve(outcome: TrainOutcome): void } | null = null;
+  /** The runs training now, by run token (several at once on a pool of workers). */
+  const pendingTrains = new Map<number, { token: number; key: string; resolve(outcome: TrainOutcome): void }>();
   let pendingSweep: { requestId: number; resolve(outcome: SweepOutcome): void } | null = null;
-  /** A job waiting for the crashed worker to come back: the restart, or null when it will not. */
-  let pendingRestart: { resolve(event: Restarted | null): void } | null = null;
+  /** Jobs waiting for the crashed worker to come back: the restart, or null when it will not. */
+  let pendingRestart: Array<(event: Restarted | null) => void> = [];
   let restartTimer: ReturnType<typeof setTimeout> | null = null;
   /** The message of the crash being waited out, for the failure that follows if no restart comes. */
   let crashMessage = '';
@@ -83,20 +85,16 @@ export function createExperimentStore(deps: ExperimentDeps): ExperimentStore {
     if (restartTimer !== null) clearTimeout(restartTimer);
     restartTimer = null;
     const pending = pendingRestart;
-    pendingRestart = null;
-    pending?.resolve(event);
+    pendingRestart = [];
+    for (const resolve of pending) resolve(event);
   };
   /** The supervisor announces the restart right after the crash, before the job is back to wait for it. */
   let restartedEarly: Restarted | null = null;
   const waitForRestart = (): Promise<Restarted | null> => new Promise((resolve) => {
-    if (restartedEarly) {
-      const event = restartedEarly;
-      restartedEarly = null;
-      resolve(event);
-      return;
-    }
-    pendingRestart = { resolve };
-    restartTimer = setTimeout(() => settleRestart(null), RESTART_WAIT_MS);
+    // Kept (not cleared) until the next crash: every job training through the crash waits for it.
+    if (restartedEarly) return resolve(restartedEarly);
+    pendingRestart.push(resolve);
+    if (restartTimer === null) restartTimer = setTimeout(() => settleRestart(null), RESTART_WAIT_MS);
   });
 
   /** Ends the experiment: runs still waiting are marked as never trained. */
@@ -115,7 +113,7 @@ export function createExperimentStore(deps: ExperimentDeps): ExperimentStore {
       const token = runTokens.next();
       patchRun(run.key, { status: 'training', runToken: token });
       return new Promise((resolve) => {
-        pendingTrain = { token, key: run.key, resolve };
+        pendingTrains.set(token, { token, key: run.key, resolve });
         client.send({ type: 'train', runToken: token, config: run.config });
       });
     };
@@ -153,7 +151,7 @@ export function createExperimentStore(deps: ExperimentDeps): ExperimentStore {
       const token = runTokens.next();
       patchRun(run.key, { status: 'training', runToken: token, message: `continued from epoch ${kept.epoch} after the worker crashed` });
       return new Promise((resolve) => {
-        pendingTrain = { token, key: run.key, resolve };
+        pendingTrains.set(token, { token, key: run.key, resolve });
         client.send({ type: 'resumeTraining', runToken: token, modelId: kept.modelId });
       });
     };
@@ -245,16 +243,28 @@ export function createExperimentStore(deps: ExperimentDeps): ExperimentStore {
         if (!ready) return end('failed', 'The data could not be loaded (see the message above).');
         if (session.getState().dataset !== dataset) return end('stopped', 'The dataset changed while its data loaded.');
         set({ phase: 'training' });
-        for (const run of fresh) {
-          if (stopRequested) break;
-          let outcome: TrainOutcome | null = await train(run);
-          if (mine !== job) return;
-          while (outcome === 'crashed') {
-            outcome = await continueAfterCrash(mine, run);
-            if (outcome === null || mine !== job) return;
+        // As many networks at once as the pool has workers; each run's seed is its own, so the
+        // networks are the same whichever worker trains them and in whatever order.
+        const queue = [...fresh];
+        let quit: 'gone' | 'superseded' | null = null;
+        const lane = async (): Promise<void> => {
+          for (let run = queue.shift(); run !== undefined && quit === null && !stopRequested; run = queue.shift()) {
+            let outcome: TrainOutcome | null = await train(run);
+            if (mine !== job) return void (quit = 'gone');
+            while (outcome === 'crashed') {
+              outcome = await continueAfterCrash(mine, run);
+              if (outcome === null || mine !== job) return void (quit = 'gone');
+            }
+            if (outcome === 'superseded') {
+              quit ??= 'superseded';
+              for (const p of pendingTrains.values()) client.send({ type: 'stop', runToken: p.token });
+            }
           }
-          if (outcome === 'superseded') return end('stopped', 'Another training run (Train panel) took over the worker, so the experiment stopped.');
-        }
+        };
+        const lanes = Math.max(1, Math.min(fresh.length, client.workers?.() ?? 1));
+        await Promise.all(Array.from({ length: lanes }, lane));
+        if (quit === 'gone') return;
+        if (quit === 'superseded') return end('stopped', 'Another training run (Train panel) took over the worker, so the experiment stopped.');
         if (stopRequested) return end('stopped', 'Stopped.');
         await sweepAll(mine);
       },
@@ -300,7 +310,7 @@ export function createExperimentStore(deps: ExperimentDeps): ExperimentStore {
           return end('stopped', 'Stopped before training began.');
         }
         set({ phase: 'stopping' });
-        if (pendingTrain) client.send({ type: 'stop', runToken: pendingTrain.token });
+        for (const p of pendingTrains.values()) client.send({ type: 'stop', runToken: p.token });
         if (pendingSweep) client.send({ type: 'cancel', requestId: pendingSweep.requestId });
       },
     };
@@ -309,11 +319,12 @@ export function createExperimentStore(deps: ExperimentDeps): ExperimentStore {
   const updateRun = (key: string, patch: (r: ExperimentRun) => Partial<ExperimentRun>) =>
     store.setState((s) => ({ runs: s.runs.map((r) => (r.key === key ? { ...r, ...patch(r) } : r)) }));
 
-  const settleTrain = (outcome: TrainOutcome) => {
-    const pending = pendingTrain;
-    pendingTrain = null;
+  const settleTrain = (token: number, outcome: TrainOutcome) => {
+    const pending = pendingTrains.get(token);
+    pendingTrains.delete(token);
     pending?.resolve(outcome);
   };
+  const settleAllTrains = (outcome: TrainOutcome) => { for (const token of [...pendingTrains.keys()]) settleTrain(token, outcome); };
   const settleSweep = (outcome: SweepOutcome) => {
     const pending = pendingSweep;
     pendingSweep = null;
@@ -321,13 +332,16 @@ export function createExperimentStore(deps: ExperimentDeps): ExperimentStore {
   };
 
   const onTrainEvent = (event: WorkerEvent & { runToken?: number }) => {
-    const pending = pendingTrain;
-    if (!pending) return;
-    if (event.runToken !== pending.token) {
-      // The worker trains one network at a time: a newer run starting means ours was replaced.
-      if (event.type === 'trainStarted' && event.runToken > pending.token) {
-        updateRun(pending.key, (r) => ({ status: r.epochs.length > 0 ? 'stopped' : 'skipped', progress: null, message: 'replaced by another run' }));
-        settleTrain('superseded');
+    const pending = event.runToken === undefined ? undefined : pendingTrains.get(event.runToken);
+    if (!pending) {
+      // One worker trains one network at a time: another run starting there means ours was replaced.
+      // (A pool trains it on a free worker; a run it has to replace ends with trainDone, stopped.)
+      if (event.type === 'trainStarted' && (client.workers?.() ?? 1) === 1 && !pendingTrains.has(event.runToken)) {
+        for (const p of [...pendingTrains.values()]) {
+          if (event.runToken <= p.token) continue;
+          updateRun(p.key, (r) => ({ status: r.epochs.length > 0 ? 'stopped' : 'skipped', progress: null, message: 'replaced by another run' }));
+          settleTrain(p.token, 'superseded');
+        }
       }
       return;
     }
@@ -355,19 +369,19 @@ export function createExperimentStore(deps: ExperimentDeps): ExperimentStore {
         // Stopped without our asking: the worker ended it for a newer run (the Train panel's).
         const replaced = status === 'stopped' && !stopRequested;
         updateRun(pending.key, (r) => ({ status, progress: null, accuracy: summary.finalAccuracy, message: summary.error ?? (replaced ? 'replaced by another run' : r.message) }));
-        settleTrain(status === 'failed' ? 'failed' : replaced ? 'superseded' : 'done');
+        settleTrain(pending.token, status === 'failed' ? 'failed' : replaced ? 'superseded' : 'done');
         break;
       }
       case 'error':
         updateRun(pending.key, () => ({ status: 'failed', progress: null, message: event.message }));
-        settleTrain('failed');
+        settleTrain(pending.token, 'failed');
         break;
     }
   };
 
   const onEvent = (event: WorkerEvent) => {
     if (event.type === 'workerRestarted') {
-      if (pendingRestart) settleRestart(event);
+      if (pendingRestart.length > 0) settleRestart(event);
       else if (awaitingRestart) restartedEarly = event;
       awaitingRestart = false;
       return;
@@ -376,21 +390,21 @@ export function createExperimentStore(deps: ExperimentDeps): ExperimentStore {
       const { phase } = store.getState();
       // Training or measuring, not stopping: the supervisor restarts the worker with the models of
       // every finished epoch, and the job waits for it and goes on (a crash while waiting ends it).
-      if (event.restarting && pendingRestart === null && !stopRequested && (pendingTrain || pendingSweep) && (phase === 'training' || phase === 'sweeping')) {
+      if (event.restarting && pendingRestart.length === 0 && !stopRequested && (pendingTrains.size > 0 || pendingSweep) && (phase === 'training' || phase === 'sweeping')) {
         crashMessage = event.message;
         awaitingRestart = true;
         restartedEarly = null;
         store.setState({ message: 'The worker crashed; it is restarting, and the experiment will go on from the last finished epoch.' });
-        if (pendingTrain) updateRun(pendingTrain.key, () => ({ progress: null, message: 'the worker crashed; waiting for it to restart' }));
-        settleTrain('crashed');
+        for (const p of pendingTrains.values()) updateRun(p.key, () => ({ progress: null, message: 'the worker crashed; waiting for it to restart' }));
+        settleAllTrains('crashed');
         settleSweep({ ok: false, cancelled: false, crashed: true, message: event.message });
         return;
       }
       settleRestart(null);
       // The worker is gone with every model it held: the waiting job quits, nothing more is sent.
       job++;
-      if (pendingTrain) updateRun(pendingTrain.key, () => ({ status: 'failed', progress: null, message: event.message }));
-      settleTrain('failed');
+      for (const p of pendingTrains.values()) updateRun(p.key, () => ({ status: 'failed', progress: null, message: event.message }));
+      settleAllTrains('failed');
       settleSweep({ ok: false, cancelled: false, message: event.message });
       if (isExperimentBusy(store.getState().phase)) end('failed', event.message);
       return;

@@ -8,7 +8,7 @@ import { createDrawingStore } from './drawing';
 import { createExperimentStore } from './experiment';
 import { createModelsStore, modelLabel } from './models';
 import { createRobustnessStore, LIVE_SEED } from './robustness';
-import { createSessionStore, type LoadSplit } from './session';
+import { createSessionStore, type LoadSplit, type SessionDeps } from './session';
 import { createTopologyStore, topologyEventHandler } from './topology';
 import { createTrainingStore, isRunActive } from './training';
 import { createUiStore } from './ui';
@@ -22,6 +22,8 @@ export interface LabOptions {
   initialDataset?: DatasetName;
   /** A backend asked for by name (see SessionDeps.preferBackend). */
   preferBackend?: BackendName;
+  /** Where measured backend choices are remembered (localStorage in the page). */
+  choiceMemory?: SessionDeps['choiceMemory'];
   initialConfig?: TrainConfig;
   initialPanel?: string;
 }
@@ -37,6 +39,7 @@ export function createLab(options: LabOptions) {
     galleryCount: options.galleryCount,
     initialDataset: options.initialDataset,
     preferBackend: options.preferBackend,
+    choiceMemory: options.choiceMemory,
   });
   // The Train panel and the Experiment panel both start runs; the worker wants their tokens increasing.
   const runTokens = createRunTokens();

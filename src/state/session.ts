@@ -6,6 +6,9 @@ import type { DataArrays, DatasetName } from '../engine/types';
 import { DATASETS } from '../data/registry';
 import { IMAGE_SIZE } from '../engine/constants';
 import type { LabClient } from '../worker/client';
+import { describeTimings, type BackendChoiceResult, type ChoiceMemory } from '../engine/backendChoice';
+import type { SelfCheckResult } from '../engine/device/selfCheck';
+import type { TrainConfig } from '../engine/types';
 import type { AdapterInfo, BackendName, PathKind, Split, WorkerEvent } from '../worker/protocol';
 
 export interface LoadOptions {
@@ -35,6 +38,10 @@ export interface BackendInfo {
   software?: boolean;
   /** A software GPU was passed over for the CPU path: the badge says so. */
   skippedSoftware?: boolean;
+  /** The fused WebGPU step's self-check (WebGPU only): on a mismatch the plain ops run, and the badge says so. */
+  selfCheck?: SelfCheckResult;
+  /** The measured (or remembered) choice of path, and its figures in words (the badge's tooltip). */
+  choice?: { result: BackendChoiceResult; text: string };
 }
 
 /** The first few test images of a dataset, kept on the main thread for the gallery. */
@@ -63,6 +70,8 @@ export interface SessionState {
   ensureSplit(split: Split): Promise<boolean>;
   reportError(message: string): void;
   dismissError(id: number): void;
+  /** Times each available path at `config`'s size and moves to the fastest (the badge's button). */
+  measureBackends(config: TrainConfig): void;
 }
 
 export interface SessionDeps {
@@ -74,6 +83,8 @@ export interface SessionDeps {
   initialDataset?: DatasetName;
   /** The backend the user asked for by name (a link's `backend=`); absent: the fastest real one. */
   preferBackend?: BackendName;
+  /** Where measured backend choices are remembered (the page's localStorage); none: not remembered. */
+  choiceMemory?: ChoiceMemory & { keys(): string[] };
 }
 
 const idleLoad = (): SplitLoad => ({ status: 'idle', dataset: null, loadedBytes: 0, totalBytes: 0, count: 0 });
@@ -135,7 +146,13 @@ export function createSessionStore(deps: SessionDeps): StoreApi<SessionState> & 
       start() {
         if (started) return;
         started = true;
-        client.send(deps.preferBackend ? { type: 'init', preferBackend: deps.preferBackend } : { type: 'init' });
+        const memory = deps.choiceMemory;
+        const remembered: Record<string, string> = {};
+        for (const key of memory?.keys() ?? []) {
+          const value = memory?.get(key);
+          if (value) remembered[key] = value;
+        }
+        client.send(deps.preferBackend ? { type: 'init', preferBackend: deps.preferBackend } : { type: 'init', ...(memory ? { remembered } : {}) });
         void get().ensureSplit('test');
       },
 
@@ -176,6 +193,10 @@ export function createSessionStore(deps: SessionDeps): StoreApi<SessionState> & 
       dismissError(id) {
         set((s) => ({ errors: s.errors.filter((e) => e.id !== id) }));
       },
+
+      measureBackends(config) {
+        void get().ensureSplit('train').then((ok) => { if (ok) client.send({ type: 'measureBackends', config: { ...config, dataset: get().dataset } }); });
+      },
     };
   });
 
@@ -189,8 +210,19 @@ export function createSessionStore(deps: SessionDeps): StoreApi<SessionState> & 
           status: 'ready', name: event.backend, adapter: event.adapter, fallbackReason: event.fallbackReason, path: event.path,
           ...(event.software ? { software: true } : {}),
           ...(event.skippedSoftware ? { skippedSoftware: true } : {}),
+          ...(event.selfCheck ? { selfCheck: event.selfCheck } : {}),
+          ...(store.getState().backend.choice ? { choice: store.getState().backend.choice } : {}),
         },
       });
+      if (event.selfCheck && !event.selfCheck.ok) {
+        const c = event.selfCheck;
+        store.getState().reportError(`The fused WebGPU training step disagreed with the plain ops on this GPU (relative error ${c.weightError.toExponential(1)} on the weights, ${c.lossError.toExponential(1)} on the loss; at most ${c.tolerance} allowed${c.forced ? ', failure forced by the debug hook' : ''}${c.error ? `; it failed: ${c.error}` : ''}), so training uses the plain ops.`);
+      }
+    } else if (event.type === 'backendChoice') {
+      store.setState((s) => ({ backend: { ...s.backend, choice: { result: event.result, text: describeTimings(event.result) } } }));
+      if (event.result.source === 'measured') {
+        try { deps.choiceMemory?.set(event.key, JSON.stringify(event.result)); } catch { /* storage full or off: measured again next time */ }
+      }
     } else if (event.type === 'error') {
       store.getState().reportError(event.message);
       // A crashed worker lost every dataset it held.

@@ -29,6 +29,8 @@ export interface UrlState {
   present: boolean;
   /** Which backend the worker starts on: 'auto' picks the fastest real one; a name insists on it. */
   backend: BackendPreference;
+  /** How many workers the page's pool runs; 0 = from the machine's cores (2 to 8). */
+  workers: number;
 }
 
 export type BackendPreference = 'auto' | 'webgpu' | 'webgl' | 'cpu';
@@ -147,6 +149,7 @@ const FIELDS: { [K in UrlKey]: FieldSpec<UrlState[K]> } = {
   panel: panelField,
   present: presentField,
   backend: choiceField(BACKENDS, 'auto'),
+  workers: numberField('int', 0, { min: 0, max: 8 }),
 };
 
 /** The schema, in the order keys appear in a link; each field's key is its name in UrlState. */

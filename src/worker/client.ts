@@ -1,8 +1,7 @@
-// The main thread's handle on the training worker: typed send(), a subscription to typed events,
-// and a crashed worker reported as an event (so the stores and the error banner learn of it); the
-// page's client is supervised (supervisor.ts), so a crashed worker is replaced.
+// The main thread's handle on one training worker: typed send(), a subscription to typed events,
+// and a crashed worker reported as an event (so the stores and the error banner learn of it). The
+// layers above it: supervisor.ts replaces a crashed worker, pool.ts spreads work over several.
 import { isWorkerEvent, transferablesOf, type WorkerCommand, type WorkerEvent } from './protocol';
-import { createSupervisedClient, type DebugMemory } from './supervisor';
 
 export type WorkerListener = (event: WorkerEvent) => void;
 
@@ -12,6 +11,8 @@ export interface LabClient {
   /** Returns the function that unsubscribes. */
   subscribe(listener: WorkerListener): () => void;
   terminate(): void;
+  /** How many networks can train at once (a pool's workers); absent: one. */
+  workers?(): number;
 }
 
 /** The subset of `Worker` the client uses, so it can wrap any worker-like object. */
@@ -62,34 +63,4 @@ export function createLabClient(worker: WorkerLike): LabClient {
       listeners.clear();
     },
   };
-}
-
-/** The page's debug hooks (only on a page opened with ?debug=1), for e2e tests and demonstrations. */
-export interface LabDebugHooks {
-  loseDevice(): void;
-  crash(): void;
-  memory(): Promise<DebugMemory>;
-  restarts(): number;
-}
-
-/**
- * Starts the real module worker (Vite bundles worker.ts and its engine imports separately) under a
- * supervisor that restarts it after a crash. With ?debug=1 in the page's address, the worker's
- * debug commands are on and `globalThis.__rewireLab` offers them.
- */
-export function startLabWorker(): LabClient {
-  const search = (globalThis as { location?: { search?: string } }).location?.search ?? '';
-  const debug = new URLSearchParams(search).get('debug') === '1';
-  const spawn = () => createLabClient(new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'rewire-lab-trainer' }));
-  const client = createSupervisedClient({ spawn, debug });
-  if (debug) {
-    const hooks: LabDebugHooks = {
-      loseDevice: () => client.debugLoseDevice(),
-      crash: () => client.debugCrash(),
-      memory: () => client.debugMemory(),
-      restarts: () => client.restarts(),
-    };
-    (globalThis as { __rewireLab?: LabDebugHooks }).__rewireLab = hooks;
-  }
-  return client;
 }

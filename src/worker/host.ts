@@ -8,6 +8,9 @@ import {
   type BackendInfo, type DeviceLoss,
 } from '../engine/backend';
 import { createDevicePath } from '../engine/device/path';
+import { selfCheckFusedStep, type SelfCheckResult } from '../engine/device/selfCheck';
+import type { BackendInfo as SelectedBackend } from '../engine/backend';
+import { decideBackend, hasGpuToTime } from './backendHost';
 import { MODEL_FILE_EXTENSION, parseModelFile, serializeModel } from '../engine/modelFile';
 import { createSparseCpuPath } from '../engine/sparseCpu';
 import { IMAGE_SIZE } from '../engine/constants';
@@ -47,6 +50,11 @@ export interface WorkerHostOptions {
    * faster for them (and a software GPU busy for a minute also stops the page from drawing).
    */
   denseOnDevice?(choice: BackendChoice): boolean;
+  /**
+   * Time the paths at the first training where a hardware GPU is there (default: yes, unless
+   * `selectBackend` is a test's seam: its fake GPU's paths are spies that count every step).
+   */
+  measureOnFirstTraining?: boolean;
 }
 
 /** A dense model's evaluation goes to the device only where there is a real GPU under it. */
@@ -54,9 +62,9 @@ export function denseOnHardwareGpu(choice: BackendChoice): boolean {
   return choice.backend !== 'cpu' && choice.software !== true;
 }
 
-/** The device path ("masked dense") on WebGPU/WebGL; the sparse CPU path on the CPU backend. */
-function defaultPath(backend: BackendName): ComputePath {
-  return backend === 'cpu' ? createSparseCpuPath() : createDevicePath();
+/** The device path ("masked dense") on WebGPU/WebGL (plain ops where the fused step failed its check); sparse CPU on the CPU backend. */
+function defaultPath(backend: BackendName, fusedOk: boolean | null): ComputePath {
+  return backend === 'cpu' ? createSparseCpuPath() : createDevicePath(fusedOk === false ? { kernels: 'plain' } : {});
 }
 
 function messageOf(e: unknown): string {
@@ -71,12 +79,24 @@ export function exportFileName(config: TrainConfig): string {
 export function createWorkerHost(post: (event: WorkerEvent) => void, options: WorkerHostOptions = {}) {
   const select = options.selectBackend ?? selectTfBackend;
   const watch = options.watchDeviceLoss ?? watchTfDeviceLoss;
-  const makePath = options.makePath ?? defaultPath;
+  const makePath = options.makePath ?? ((b: BackendName) => defaultPath(b, fusedOk));
   const denseOnDevice = options.denseOnDevice ?? denseOnHardwareGpu;
+  const measureOnFirst = options.measureOnFirstTraining ?? options.selectBackend === undefined;
   const datasets = new Map<string, DataArrays>();
   const models = new Map<string, TrainedModel>();
   let modelCount = 0;
+  /** Set by `init` in a pool's later workers, so their model ids never meet another worker's. */
+  let idPrefix = '';
   let debug = false;
+  // The measured choice: the page insisted on a backend (?backend=), remembered choices, done once.
+  let insisted: BackendName | undefined;
+  let remembered: Record<string, string> = {};
+  let chosenOnce = false;
+  let lastSelected: SelectedBackend | null = null;
+  /** The fused WebGPU step's self-check on this worker's adapter (null: not run yet). */
+  let fusedOk: boolean | null = null;
+  let selfCheck: SelfCheckResult | undefined;
+  let failSelfCheck = false;
   /** Tensor counts at the epoch ends of the latest run (debug memory query). */
   let epochTensors: number[] = [];
 
@@ -90,6 +110,13 @@ export function createWorkerHost(post: (event: WorkerEvent) => void, options: Wo
 
   const activate = async (prefer: BackendName | undefined, runToken: number | undefined, lossNote?: string): Promise<BackendChoice> => {
     const info = await select(prefer, [...lost.keys()]);
+    lastSelected = info;
+    // Before the fused step first trains on this adapter (a software one too, when asked for by name):
+    // checked against the plain ops (not in tests' seams).
+    if (info.backend === 'webgpu' && fusedOk === null && !options.makePath) {
+      selfCheck = await selfCheckFusedStep({ makePath: (kernels) => createDevicePath({ kernels }), forceFailure: failSelfCheck });
+      fusedOk = selfCheck.ok;
+    }
     const choice: BackendChoice = { backend: info.backend, path: pathKindFor(info.backend), ...(info.software ? { software: true } : {}) };
     current = choice;
     stopWatching();
@@ -100,7 +127,7 @@ export function createWorkerHost(post: (event: WorkerEvent) => void, options: Wo
       });
     });
     const fallbackReason = [lossNote, info.fallbackReason].filter(Boolean).join('; ') || undefined;
-    post({ type: 'ready', runToken, backend: info.backend, adapter: info.adapter, fallbackReason, path: choice.path, ...(info.software ? { software: true } : {}), ...(info.skippedSoftware ? { skippedSoftware: true } : {}) });
+    post({ type: 'ready', runToken, backend: info.backend, adapter: info.adapter, fallbackReason, path: choice.path, ...(info.software ? { software: true } : {}), ...(info.skippedSoftware ? { skippedSoftware: true } : {}), ...(info.backend === 'webgpu' && selfCheck ? { selfCheck } : {}) });
     return choice;
   };
 
@@ -183,11 +210,33 @@ export function createWorkerHost(post: (event: WorkerEvent) => void, options: Wo
       return { train, test };
     },
     models,
-    newModelId: () => `m${++modelCount}`,
+    newModelId: () => `${idPrefix}m${++modelCount}`,
     onEpochEnd: () => {
       if (debug) epochTensors.push((options.memory ?? tensorMemory)().numTensors);
     },
   });
+
+  /**
+   * The measured choice, at the first training of the session (or when the page asks): times the GPU
+   * in use against the sparse CPU path at the run's size and moves to the faster. Nothing to time where
+   * there is no hardware GPU; nothing either when the page insisted on a backend.
+   */
+  const chooseBackendFor = async (config: TrainConfig, force: boolean): Promise<void> => {
+    if (insisted || (chosenOnce && !force) || (!force && !measureOnFirst)) return;
+    const choice = await ensureBackend();
+    const info = lastSelected;
+    const ctx = { backend: choice.backend, adapter: info?.adapter, software: choice.software, skippedSoftware: info?.skippedSoftware, fusedOk, makePath };
+    if (!force && !hasGpuToTime(ctx)) return;
+    const train = datasets.get(`${config.dataset}/train`);
+    if (!train) throw new Error(`${FILE}: the ${config.dataset} training set has not been sent to the worker, so the paths cannot be timed`);
+    chosenOnce = true;
+    const { key, result } = await decideBackend(ctx, config, train, remembered, force);
+    if (result.chosen !== choice.backend) {
+      backend = activate(result.chosen, undefined);
+      await backend;
+    }
+    post({ type: 'backendChoice', key, result });
+  };
 
   const setData = (cmd: Extract<WorkerCommand, { type: 'setData' }>) => {
     const { dataset, split, images, labels, count } = cmd;
@@ -198,17 +247,17 @@ export function createWorkerHost(post: (event: WorkerEvent) => void, options: Wo
     post({ type: 'dataReady', dataset, split, count });
   };
 
-  /** New ids never reuse a restored one ("m7" restored: the next model is m8). */
+  /** New ids never reuse a restored one ("m7" restored: the next model is m8); another worker's ids are its own. */
   const reserveId = (id: string) => {
-    const n = /^m(\d+)$/.exec(id);
-    if (n) modelCount = Math.max(modelCount, Number(n[1]));
+    const n = /^(.*?)m(\d+)$/.exec(id);
+    if (n && n[1] === idPrefix) modelCount = Math.max(modelCount, Number(n[2]));
   };
 
   const loadModel = (cmd: Extract<WorkerCommand, { type: 'loadModel' }>) => {
     const parsed = parseModelFile(cmd.text, cmd.fileName);
     if (!parsed.ok) return post({ type: 'error', requestId: cmd.requestId, message: parsed.error });
     const { config, state, history, wiring, testAccuracy } = parsed.model;
-    const modelId = `m${++modelCount}`;
+    const modelId = `${idPrefix}m${++modelCount}`;
     const label = cmd.label?.trim() || cmd.fileName.replace(/\.(json|rlm)$/i, '');
     models.set(modelId, { id: modelId, config, state, history, wiring, source: { fileName: cmd.fileName, label } });
     post({
@@ -270,12 +319,23 @@ export function createWorkerHost(post: (event: WorkerEvent) => void, options: Wo
       switch (cmd.type) {
         case 'init':
           debug = cmd.debug === true;
+          insisted = cmd.preferBackend;
+          failSelfCheck = debug && cmd.failSelfCheck === true;
+          if (cmd.remembered && typeof cmd.remembered === 'object') remembered = { ...cmd.remembered };
+          if (typeof cmd.idPrefix === 'string' && /^[\w-]{0,16}$/.test(cmd.idPrefix)) idPrefix = cmd.idPrefix;
           await ensureBackend(cmd.preferBackend, cmd.runToken);
           return;
         case 'setData':
           return setData(cmd);
+        case 'measureBackends':
+          return await chooseBackendFor(cmd.config, true);
+        case 'useBackend':
+          chosenOnce = true;
+          if (cmd.result.chosen !== current?.backend && !insisted) backend = activate(cmd.result.chosen, undefined);
+          return;
         case 'train':
           epochTensors = [];
+          await chooseBackendFor(cmd.config, false);
           return await training.start(cmd.runToken, cmd.config);
         case 'resumeTraining':
           return await training.resume(cmd.runToken, cmd.modelId);

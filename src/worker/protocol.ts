@@ -1,5 +1,7 @@
 // The typed message protocol between the page (main thread) and the training worker: commands go in,
 // events come out, large arrays travel as transferables, and every job carries a run token.
+import type { BackendChoiceResult } from '../engine/backendChoice';
+import type { SelfCheckResult } from '../engine/device/selfCheck';
 import type { ModelFileContent } from '../engine/modelFile';
 import type { PerturbationKind, PerturbationSetting, SweepPoint, TargetOptions } from '../engine/robustness';
 import type { EpochSummary } from '../engine/train';
@@ -36,8 +38,19 @@ export type ModelRestore =
   | { kind: 'file'; text: ModelFileContent; fileName: string; label: string };
 
 export type WorkerCommand =
-  /** `debug` (a page opened with ?debug=1) enables the debug commands below. */
-  | { type: 'init'; runToken?: number; preferBackend?: BackendName; debug?: boolean }
+  /** `debug` (a page opened with ?debug=1) enables the debug commands below; `idPrefix` keeps the model ids
+   *  of a pool's workers apart ("w1-m3"; none for the first worker, whose ids stay "m3"). */
+  | {
+      type: 'init'; runToken?: number; preferBackend?: BackendName; debug?: boolean; idPrefix?: string;
+      /** Debug only (?debug=1&selfcheck=fail): the fused step's self-check fails. */
+      failSelfCheck?: boolean;
+      /** Backend choices remembered in this browser (localStorage), by choiceKey: JSON texts. */
+      remembered?: Record<string, string>;
+    }
+  /** Times each available path at `config`'s size now and moves to the fastest (the badge's button). */
+  | { type: 'measureBackends'; config: TrainConfig }
+  /** Another worker of the pool measured: use its choice instead of measuring again. */
+  | { type: 'useBackend'; result: BackendChoiceResult }
   | { type: 'setData'; dataset: DatasetName; split: Split; images: Uint8Array; labels: Uint8Array; count: number }
   | { type: 'train'; runToken: number; config: TrainConfig }
   | { type: 'pause' | 'resume' | 'stop'; runToken: number }
@@ -144,7 +157,11 @@ export type WorkerEvent =
       software?: boolean;
       /** A software GPU was passed over for this backend. */
       skippedSoftware?: boolean;
+      /** The fused WebGPU step's check against the plain ops on this adapter (WebGPU only). */
+      selfCheck?: SelfCheckResult;
     }
+  /** The measured (or remembered) choice of path, with its figures; `key` is where the page remembers it. */
+  | { type: 'backendChoice'; key: string; result: BackendChoiceResult }
   | { type: 'dataReady'; dataset: DatasetName; split: Split; count: number }
   | {
       type: 'trainStarted';
@@ -275,7 +292,7 @@ const EVENT_TYPES: ReadonlySet<string> = new Set<WorkerEventType>([
   'ready', 'dataReady', 'trainStarted', 'progress', 'paused', 'resumed', 'epoch', 'trainDone',
   'prediction', 'stale', 'error', 'modelLoaded', 'evaluation', 'sweepProgress', 'sweepResult', 'samplesResult',
   'attackResult', 'minimalEpsilonResult', 'modelExported', 'checkpoint', 'trainResumed', 'backendLost', 'debugMemory',
-  'workerRestarted',
+  'workerRestarted', 'backendChoice',
 ]);
 
 /** Guards the main thread against anything that is not one of our events (e.g. a library's message). */
@@ -365,6 +382,8 @@ export function describeEvent(event: WorkerEvent): string {
       return `backendLost: ${event.lost} → ${event.backend}`;
     case 'debugMemory':
       return `debugMemory: request ${event.requestId}, ${event.numTensors} tensors`;
+    case 'backendChoice':
+      return `backendChoice: ${event.result.chosen} (${event.result.source})`;
     case 'workerRestarted':
       return `workerRestarted: restart ${event.restarts} of ${event.maxRestarts}, ${event.models.length} models restored`;
     case 'error':

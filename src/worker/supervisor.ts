@@ -25,6 +25,8 @@ export interface SupervisedClient extends LabClient {
   restarts(): number;
   /** The models a new worker would be given back, by id. */
   keptModels(): string[];
+  /** A copy of what would give `modelId` back (to another worker of a pool); undefined if not kept here. */
+  restoreOf(modelId: string): ModelRestore | undefined;
   /** Debug hooks; the worker refuses them unless `debug` was set. */
   debugLoseDevice(): void;
   debugCrash(): void;
@@ -79,13 +81,15 @@ export function createSupervisedClient(options: SupervisorOptions): SupervisedCl
     inner.subscribe(onEvent);
   };
 
+  /** Copies: a checkpoint's arrays are transferred with the command that carries it. */
+  const copyOf = (restore: ModelRestore): ModelRestore =>
+    restore.kind === 'checkpoint' ? { kind: 'checkpoint', checkpoint: copyCheckpoint(restore.checkpoint) }
+      : { ...restore, text: typeof restore.text === 'string' ? restore.text : restore.text.slice() };
+
   /** Gives a new worker what the old one had: the backend request and every model (as copies). */
   const restore = () => {
     if (lastInit) inner.send({ ...lastInit });
-    for (const [modelId, k] of kept) {
-      const restoreCopy: ModelRestore = k.restore.kind === 'checkpoint' ? { kind: 'checkpoint', checkpoint: copyCheckpoint(k.restore.checkpoint) } : { ...k.restore, text: typeof k.restore.text === 'string' ? k.restore.text : k.restore.text.slice() };
-      inner.send({ type: 'restoreModel', modelId, restore: restoreCopy });
-    }
+    for (const [modelId, k] of kept) inner.send({ type: 'restoreModel', modelId, restore: copyOf(k.restore) });
   };
 
   const crashed = (event: Extract<WorkerEvent, { type: 'error' }>) => {
@@ -123,6 +127,12 @@ export function createSupervisedClient(options: SupervisorOptions): SupervisedCl
     }
     // A copy of the bytes: the command's own are transferred to the worker.
     if (command.type === 'loadModel') loading.set(command.requestId, { text: typeof command.text === 'string' ? command.text : command.text.slice(), fileName: command.fileName, label: command.label ?? '' });
+    if (command.type === 'restoreModel') {
+      // A model copied in from another worker of a pool comes back after a crash like its own.
+      const r = command.restore;
+      const epochs = r.kind === 'checkpoint' ? r.checkpoint.config.epochs : 0;
+      kept.set(command.modelId, { restore: copyOf(r), epoch: r.kind === 'checkpoint' ? r.checkpoint.epoch : epochs, epochs });
+    }
     inner.send(command);
   };
 
@@ -139,6 +149,10 @@ export function createSupervisedClient(options: SupervisorOptions): SupervisedCl
     },
     restarts: () => restarts,
     keptModels: () => [...kept.keys()],
+    restoreOf: (modelId) => {
+      const k = kept.get(modelId);
+      return k ? copyOf(k.restore) : undefined;
+    },
     debugLoseDevice: () => send({ type: 'debugLoseDevice' }),
     debugCrash: () => send({ type: 'debugCrash' }),
     debugMemory: () => new Promise<DebugMemory>((resolve, reject) => {

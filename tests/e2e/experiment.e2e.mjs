@@ -44,7 +44,32 @@ async function routeFinishedExperiment(page, dir) {
   return { accuracyOf, served };
 }
 
+/** The Quick step with weight decay on a page with `workers` workers: the results table, as the page wrote it. */
+async function quickTable(page, baseUrl, workers) {
+  await page.goto(`${baseUrl}?panel=experiment&workers=${workers}&debug=1`);
+  await page.getByTestId('backend-badge').filter({ hasNotText: 'starting' }).waitFor({ timeout: 60_000 });
+  assert.equal(await page.evaluate(() => globalThis.__rewireLab.workers()), workers);
+  await page.getByLabel('Size').selectOption('quick');
+  await page.getByRole('button', { name: 'Run with weight decay' }).click();
+  await page.locator('[data-testid="experiment-status"]:is([data-phase="done"], [data-phase="failed"], [data-phase="stopped"])').waitFor({ timeout: 170_000 });
+  const status = page.getByTestId('experiment-status');
+  assert.equal(await status.getAttribute('data-phase'), 'done', await status.textContent());
+  return page.getByTestId('experiment-results').locator('tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => ({ run: tr.dataset.run, accuracy: tr.dataset.accuracy, removal30: tr.dataset.removal30, gini: tr.dataset.gini })));
+}
+
 export const tests = [
+  {
+    name: 'experiment: the Quick step on 2 workers gives the same table as on 1',
+    timeoutMs: 360_000,
+    async fn({ page, baseUrl }) {
+      const one = await quickTable(page, baseUrl, 1);
+      const two = await quickTable(page, baseUrl, 2);
+      assert.deepEqual(one.map((r) => r.run), ['decay:set', 'decay:static']);
+      assert.ok(one.every((r) => Number(r.accuracy) > 0.5), JSON.stringify(one));
+      assert.deepEqual(two, one);
+    },
+  },
   {
     name: 'experiment: step 1 trains SET and static, shows both pixel maps, the removal curves and the table',
     // A few seconds on the sparse CPU path (the page passes over this machine's software GPU); more when the machine is busy.

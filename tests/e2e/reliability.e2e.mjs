@@ -95,7 +95,8 @@ export const tests = [
     timeoutMs: 240_000,
     async fn({ page, baseUrl, screenshot }) {
       // WebGPU by name: this machine's adapter is SwiftShader, which the page passes over by itself.
-      const badge = await openPage(page, baseUrl, '?debug=1&backend=webgpu');
+      // One worker: this test follows one worker's life (soak, crash, lost GPU); the pool has tests of its own.
+      const badge = await openPage(page, baseUrl, '?debug=1&backend=webgpu&workers=1');
       assert.equal((await badge.textContent())?.trim(), 'webgpu');
       mark('page ready');
 

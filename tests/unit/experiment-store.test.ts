@@ -29,9 +29,10 @@ function data(count: number): DataArrays {
   return { images: new Uint8Array(count * 784), labels: new Uint8Array(count), count };
 }
 
-/** A lab whose data loads answer at once. */
-async function makeLab() {
+/** A lab whose data loads answer at once; `workers` > 1 plays a pool. */
+async function makeLab(workers = 1) {
   const client = new LoadingClient();
+  if (workers > 1) Object.assign(client, { workers: () => workers });
   const loadSplit = (_d: DatasetName, split: Split, _o: LoadOptions) => Promise.resolve(data(split === 'test' ? 20 : 40));
   const lab = createLab({ client, loadSplit, baseUrl: '/', galleryCount: 2 });
   lab.session.getState().start();
@@ -125,6 +126,35 @@ describe('experiment store: a step', () => {
     // The models store lists them like any trained model; the Train panel's store stays out of it.
     expect(lab.models.getState().models.map((m) => m.id)).toEqual([setId, staticId]);
     expect(lab.training.getState().run.status).toBe('idle');
+  });
+
+  it('on a pool of two workers trains SET and static at once, then sweeps both', async () => {
+    const { client, lab } = await makeLab(2);
+    const exp = lab.experiment;
+    exp.getState().setExtra('rigl', true);
+    const done = exp.getState().runStep('decay');
+    await flush();
+    // Two at once; RigL waits for a free worker.
+    const trains = client.of('train');
+    expect(trains.map((t) => t.config.strategy)).toEqual(['set', 'static']);
+    expect(exp.getState().runs.filter((r) => r.status === 'training')).toHaveLength(2);
+    // Static ends first: RigL starts on its worker while SET still trains.
+    const staticId = finishRun(client, trains[1], [0.7, 0.91]);
+    await flush();
+    expect(client.of('train').map((t) => t.config.strategy)).toEqual(['set', 'static', 'rigl']);
+    const setId = finishRun(client, trains[0], [0.8, 0.93]);
+    await flush();
+    expect(client.of('sweep')).toHaveLength(0);
+    const riglId = finishRun(client, client.of('train')[2], [0.85, 0.92]);
+    await flush();
+    const [removal] = client.of('sweep');
+    expect(removal.modelIds).toEqual([setId, staticId, riglId]);
+    answerSweep(client, removal, () => 0.9);
+    await flush();
+    answerSweep(client, client.of('sweep')[1], () => 0.5);
+    await done;
+    expect(exp.getState().phase).toBe('done');
+    expect(exp.getState().runs.map((r) => [r.strategy, r.status, r.accuracy])).toEqual([['set', 'trained', 0.93], ['static', 'trained', 0.91], ['rigl', 'trained', 0.92]]);
   });
 
   it('the second step keeps the first step\'s networks and sweeps only the new ones', async () => {

@@ -16,7 +16,7 @@ const ctx = { panelIds: ['train', 'topology', 'robustness', 'draw'] };
 const CHANGED: UrlState = {
   dataset: 'fashion-mnist', strategy: 'rigl', hidden: 300, density: 0.05, zeta: 0.2, zetaSchedule: 'cosine', pruning: 'by-sign',
   epochs: 3, batch: 64, lr: 0.0005, weightDecay: 0, seed: 4294967295, trainLimit: 2000,
-  removal: 0.3, shuffle: 0.15, eps: 0.1, attack: 'pgd', panel: 'robustness', present: true, backend: 'cpu',
+  removal: 0.3, shuffle: 0.15, eps: 0.1, attack: 'pgd', panel: 'robustness', present: true, backend: 'cpu', workers: 3,
 };
 
 describe('URL schema', () => {

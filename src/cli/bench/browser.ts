@@ -5,6 +5,7 @@ import type { Browser } from 'playwright-core';
 import type { AdjacencyBenchResult, EngineBenchResult } from './browserTypes';
 import { engineOptions, runAdjacency, runEngine } from './browserEngine';
 import { firstScreenJs, loadTimings, longTasksWhileTraining, pretrainedTiming, UI_RUN } from './browserPage';
+import { measurePool, poolFigures } from './browserPool';
 import { launchChromium, startSite } from './browserServe';
 import { emptyPart, messageOf, type PartResult } from './context';
 import { figure, type FigureInput } from './report';
@@ -139,6 +140,11 @@ async function measure(browser: Browser, baseUrl: string, dist: string, opts: Br
     target: { op: '<=', value: 5000 },
     note: pretrained?.allSparseLiveMs != null ? `Robustness panel opened cold; all ${pretrained.sparseModels} sparse MNIST models live at ${pretrained.allSparseLiveMs.toFixed(0)} ms` : pretrained?.reason,
   }));
+
+  log(`§6 worker pool: Experiment ${quick ? 'Quick' : 'Full'} step and the finished experiment's sweeps on 1 and 2 workers, memory, backend choice…`);
+  const pool = await attempt(part, 'worker pool', () => measurePool(baseUrl, quick ? 'quick' : 'full', log));
+  d.pool = pool;
+  poolFigures(part, pool);
 }
 
 export async function benchBrowser(opts: BrowserBenchOptions): Promise<PartResult> {
