@@ -16,6 +16,14 @@ export function startOffline(update: UpdateStore, baseUrl: string): void {
     navigator.serviceWorker.addEventListener('controllerchange', () => topUpRuntimeCache(baseUrl), { once: true });
   }
   const updateServiceWorker = registerSW({
+    // Ask for a new version at every load and whenever the network comes back: the browser's own check on
+    // navigation may be skipped (it throttles them), and a classroom page can stay open for hours.
+    onRegisteredSW: (_url: string, registration: ServiceWorkerRegistration | undefined) => {
+      if (!registration) return;
+      const check = () => { if (navigator.onLine) void registration.update().catch(() => undefined); };
+      check();
+      window.addEventListener('online', check);
+    },
     onNeedRefresh: () => update.getState().offer(() => void updateServiceWorker(true)),
     onOfflineReady: () => update.getState().setOfflineReady(),
     onRegisterError: (e: unknown) => {
