@@ -59,7 +59,13 @@ async function subPathServer(answer) {
 function forwardTo(baseUrl) {
   return (rel, req, res, version) => {
     const headers = { ...req.headers, host: new URL(baseUrl).host };
-    if (rel.startsWith('sw.js')) delete headers['accept-encoding']; // plain text, so a comment can be appended
+    if (rel.startsWith('sw.js')) {
+      delete headers['accept-encoding']; // plain text, so a comment can be appended
+      // Unconditional: a browser revalidating its copy would get "304 Not Modified" from upstream, and a
+      // redeployed version would then look unchanged to it.
+      delete headers['if-none-match'];
+      delete headers['if-modified-since'];
+    }
     const upstream = request(new URL(rel, baseUrl), { method: req.method, headers }, (up) => {
       if (rel.startsWith('sw.js') && version > 1) {
         // A redeploy: the same worker with one more comment is a new version to the browser.
