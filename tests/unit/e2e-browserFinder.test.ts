@@ -1,7 +1,6 @@
 // The e2e runner's browser finder: the order in which it looks for a Chromium, and which one it picks.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain ES module of the e2e harness, without type declarations
 import { aptDistribution, chromiumCandidates, findChromium, playwrightCacheDir } from '../e2e/browser.mjs';
 
 const HOME = '/home/ada';

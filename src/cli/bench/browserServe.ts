@@ -1,17 +1,17 @@
 // The browser bench's site, like the e2e runner's: `vite build` into a private temp folder, the
 // bench pages (tests/bench/*, bundled with esbuild) added under bench/, `vite preview` on a free
-// port, and Debian's Chromium through playwright-core with WebGPU enabled.
+// port, and a Chromium (found or installed like the e2e runner's) through playwright-core with WebGPU enabled.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
+import { ensureChromium } from '../../../tests/e2e/browser.mjs';
 import { REPO_ROOT } from '../../data/loadNode';
 import { messageOf } from './context';
 
 const FILE = 'cli/bench/browserServe.ts';
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // The e2e runner's flags: WebGPU appears on SwiftShader with --enable-unsafe-webgpu alone.
 export const CHROMIUM_ARGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -119,9 +119,11 @@ export async function startSite(log: (m: string) => void): Promise<Site> {
 }
 
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${FILE}: Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH)`);
+  // The e2e runner's finder: CHROMIUM_PATH, the usual install places, playwright's cache; as root on
+  // Debian/Ubuntu with none found it installs the `chromium` package, so the bench runs where the tests do.
+  const executablePath = ensureChromium((line) => process.stderr.write(`${line}\n`));
   const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
 }
 
 /** Rejects after `ms` with a message naming `what` (page waits must never hang the bench). */
