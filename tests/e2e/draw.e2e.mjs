@@ -3,48 +3,11 @@
 // the Robustness panel's link removal reaches the bars, a PGD attack at ε = 0.3 changes the answer,
 // and the smallest-ε search reports a value; Fashion-MNIST opens on a picked item. Screenshots saved.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-const BACKEND_TIMEOUT_MS = 60_000;
+import { BACKEND_TIMEOUT_MS, drawSeven, tinyModel } from './shared.mjs';
 
 async function openPage(page, baseUrl) {
   await page.goto(baseUrl);
   await page.getByTestId('backend-badge').filter({ hasNotText: 'starting' }).waitFor({ timeout: BACKEND_TIMEOUT_MS });
-}
-
-/** A small SET model file from the CLI (H = 64, 5% density, 2 epochs on 4,000 images; seconds on the CPU). */
-function tinyModelFile() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'rewire-lab-draw-'));
-  const out = path.join(dir, 'tiny-set.json');
-  try {
-    const res = spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), [
-      'src/cli/lab.ts', 'train', '--strategy', 'set', '--hidden', '64', '--density', '0.05', '--epochs', '2',
-      '--train-limit', '4000', '--batch', '64', '--lr', '0.005', '--seed', '7', '--out', out,
-    ], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-    if (res.status !== 0) throw new Error(`lab train failed:\n${res.stdout}\n${res.stderr}`);
-    return readFileSync(out);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** Draws a "7" on the pad with real mouse events (two strokes' worth of moves in one stroke). */
-async function drawSeven(page) {
-  const pad = page.getByTestId('drawing-pad');
-  const box = await pad.boundingBox();
-  assert.ok(box && box.width > 100, 'the drawing pad is not on screen');
-  const at = (fx, fy) => [box.x + fx * box.width, box.y + fy * box.height];
-  await page.mouse.move(...at(0.25, 0.2));
-  await page.mouse.down();
-  await page.mouse.move(...at(0.75, 0.2), { steps: 12 });
-  await page.mouse.move(...at(0.45, 0.85), { steps: 16 });
-  await page.mouse.up();
 }
 
 /** Bright pixels of a 28×28 canvas (a blank input has none). */
@@ -80,7 +43,7 @@ export const tests = [
       await screenshot('draw-no-model');
 
       // A model file loaded from the Draw panel itself: its bars appear for the drawing already there.
-      await page.getByLabel('Load model file…').setInputFiles({ name: 'tiny-set.json', mimeType: 'application/json', buffer: Buffer.from(tinyModelFile()) });
+      await page.getByLabel('Load model file…').setInputFiles({ name: 'tiny-set.json', mimeType: 'application/json', buffer: tinyModel('set') });
       await page.locator('[data-testid^="probabilities-"][data-current="true"]').first().waitFor({ timeout: 30_000 });
       await page.getByRole('button', { name: 'Clear' }).click();
       await page.locator('[data-testid^="probabilities-"] [role="meter"]').first().waitFor({ state: 'detached' });

@@ -11,10 +11,10 @@ import { createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { drawSeven, waitForBackend } from './shared.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SUB_PATH = '/sub/path/';
-const BACKEND_TIMEOUT_MS = 60_000;
 // A tiny run: the worker still fetches the whole training set, which is what must be cached.
 const TINY_RUN = '?hidden=32&density=0.05&epochs=1&batch=64&trainLimit=1000&lr=0.01';
 const MIME = {
@@ -153,23 +153,6 @@ function runtimeCached(page) {
     const keys = await (await caches.open('rewire-lab-large-files')).keys();
     return keys.map((r) => new URL(r.url).pathname.split('/').pop());
   });
-}
-
-async function waitForBackend(page) {
-  await page.getByTestId('backend-badge').filter({ hasNotText: 'starting' }).waitFor({ timeout: BACKEND_TIMEOUT_MS });
-}
-
-/** Draws a "7" with touch-sized mouse strokes. */
-async function drawSeven(page) {
-  const pad = page.getByTestId('drawing-pad');
-  const box = await pad.boundingBox();
-  assert.ok(box && box.width > 100, 'the drawing pad is not on screen');
-  const at = (fx, fy) => [box.x + fx * box.width, box.y + fy * box.height];
-  await page.mouse.move(...at(0.25, 0.2));
-  await page.mouse.down();
-  await page.mouse.move(...at(0.75, 0.2), { steps: 12 });
-  await page.mouse.move(...at(0.45, 0.85), { steps: 16 });
-  await page.mouse.up();
 }
 
 /** Every pretrained MNIST model answers the drawing (a block with bars, computed for this input). */

@@ -2,40 +2,11 @@
 // path) is loaded through the file input; each slider changes the live accuracy; a bad file is refused
 // with a message; a sweep draws curves; the model and the curves export as files.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { modelHeader, ROOT, tinyModel } from './shared.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const AXE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
-
-const trained = new Map();
-
-/** A small trained model file (H = 64, 5% density, 2 epochs on 4,000 images: about 80% accuracy), made once. */
-function trainTinyModel(strategy = 'set') {
-  if (trained.has(strategy)) return trained.get(strategy);
-  const dir = mkdtempSync(path.join(tmpdir(), 'rewire-lab-robustness-'));
-  const out = path.join(dir, `tiny-${strategy}.json`);
-  try {
-    const res = spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), [
-      'src/cli/lab.ts', 'train', '--strategy', strategy, '--hidden', '64', '--density', '0.05', '--epochs', '2',
-      '--train-limit', '4000', '--batch', '64', '--lr', '0.005', '--seed', '7', '--out', out,
-    ], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-    if (res.status !== 0) throw new Error(`lab train failed:\n${res.stdout}\n${res.stderr}`);
-    trained.set(strategy, readFileSync(out));
-    return trained.get(strategy);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** The JSON header of a binary model file ("RWLM", uint32 LE header length, header). */
-function modelHeader(bytes) {
-  assert.equal(bytes.subarray(0, 4).toString('latin1'), 'RWLM');
-  return JSON.parse(bytes.subarray(8, 8 + bytes.readUInt32LE(4)).toString('utf8'));
-}
 
 async function openRobustness(page, baseUrl) {
   await page.goto(baseUrl);
@@ -72,7 +43,7 @@ export const tests = [
     name: 'robustness: sliders change a loaded model\'s live accuracy; a sweep draws curves',
     timeoutMs: 90_000,
     async fn({ page, baseUrl, screenshot }) {
-      const modelText = trainTinyModel();
+      const modelText = tinyModel();
       await openRobustness(page, baseUrl);
       const { row, modelId } = await loadModel(page, 'tiny-set.json', modelText);
       await page.locator('[data-testid="live-accuracy"][data-shown="0/0/0/fgsm"] [data-testid="live-status"][data-status="ready"]').waitFor({ timeout: 30_000 });
@@ -143,7 +114,7 @@ export const tests = [
     name: 'robustness: an FGSM sweep of two models draws each curve with its dashed noise baseline',
     timeoutMs: 90_000,
     async fn({ page, baseUrl, screenshot }) {
-      const files = [['tiny-set.json', trainTinyModel('set')], ['tiny-static.json', trainTinyModel('static')]];
+      const files = [['tiny-set.json', tinyModel('set')], ['tiny-static.json', tinyModel('static')]];
       await openRobustness(page, baseUrl);
       const ids = [];
       for (const [name, text] of files) ids.push((await loadModel(page, name, text)).modelId);

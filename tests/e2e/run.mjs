@@ -14,13 +14,13 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
 const ARTIFACTS = path.join(HERE, 'artifacts');
 // Each run builds into its own folder and serves it on a free port, so runs never disturb each other
-// (E2E_ONLY=<substring> keeps the test files whose names contain it).
+// (E2E_ONLY=<substring> keeps the test files whose names contain it; E2E_ONLY=draw,offline keeps either).
 let PORT = 0;
 let BASE_URL = '';
 /** The Chromium to drive, found (or installed) at start. */
 let EXECUTABLE = '';
 const DIST = mkdtempSync(path.join(tmpdir(), 'rewire-lab-dist-'));
-const ONLY = process.env.E2E_ONLY ?? '';
+const ONLY = (process.env.E2E_ONLY ?? '').split(',').map((s) => s.trim());
 const DEFAULT_TEST_TIMEOUT_MS = 90_000;
 const SERVER_START_TIMEOUT_MS = 30_000;
 // WebGPU appears on SwiftShader with only --enable-unsafe-webgpu (checked with Chromium 156 here).
@@ -93,7 +93,7 @@ function safeName(name) {
 }
 
 async function loadTests() {
-  const files = readdirSync(HERE).filter((f) => f.endsWith('.e2e.mjs') && f.includes(ONLY)).sort();
+  const files = readdirSync(HERE).filter((f) => f.endsWith('.e2e.mjs') && ONLY.some((o) => f.includes(o))).sort();
   const tests = [];
   for (const file of files) {
     const mod = await import(pathToFileURL(path.join(HERE, file)).href);

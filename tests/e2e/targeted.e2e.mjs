@@ -2,29 +2,8 @@
 // CLI is loaded; the Node removal slider and the "Which links" / "Which neurons" choices change its live
 // accuracy; a hubs-first neuron-removal sweep draws its curve and exports its order.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** A small trained SET model (H = 64, 5% density, 2 epochs on 4,000 images). */
-function trainTinyModel() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'rewire-lab-targeted-'));
-  const out = path.join(dir, 'tiny-set.rlm');
-  try {
-    const res = spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), [
-      'src/cli/lab.ts', 'train', '--strategy', 'set', '--hidden', '64', '--density', '0.05', '--epochs', '2',
-      '--train-limit', '4000', '--batch', '64', '--lr', '0.005', '--seed', '7', '--out', out,
-    ], { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });
-    if (res.status !== 0) throw new Error(`lab train failed:\n${res.stdout}\n${res.stderr}`);
-    return readFileSync(out);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+import { readFileSync } from 'node:fs';
+import { tinyModel } from './shared.mjs';
 
 /** Waits until the live accuracy shown belongs to these sliders (link removal, node removal and orders). */
 async function waitShown(page, removal, nodes, linkOrder, nodeOrder) {
@@ -37,7 +16,7 @@ export const tests = [
     name: 'targeted: node removal and the order choices change a loaded model\'s accuracy; a hubs-first sweep draws',
     timeoutMs: 360_000,
     async fn({ page, baseUrl, screenshot }) {
-      const modelText = trainTinyModel();
+      const modelText = tinyModel('set');
       await page.goto(baseUrl);
       await page.getByTestId('backend-badge').filter({ hasNotText: 'starting' }).waitFor({ timeout: 60_000 });
       await page.getByRole('tab', { name: 'Robustness' }).click();
