@@ -18,7 +18,7 @@ import { type BenchReport, formatTable } from './bench/report';
 
 export const BENCH_FLAGS: readonly FlagSpec[] = [
   { name: 'quick', type: 'boolean', help: 'a fast smoke run (fewer repeats, smaller sets; about a minute)' },
-  { name: 'only', type: 'string', choices: ['node', 'browser', 'reproduce'], help: 'run only the Node figures (§1–3), only the browser ones (§4–5), or only `reproduce --jobs 1` vs `--jobs 2` (§6)' },
+  { name: 'only', type: 'string', choices: ['node', 'browser', 'reproduce', 'pool'], help: 'run only the Node figures (§1–3), only the browser ones (§4–6), only `reproduce --jobs 1` vs `--jobs 2` (§6), or only the page\'s worker pool (§6: 1 vs 2 workers, memory, backend choice)' },
   { name: 'write', type: 'boolean', help: 'also write docs/bench/latest.json and docs/bench/latest.md' },
   { name: 'table', type: 'boolean', help: 'print the table on stdout instead of the JSON (the JSON still goes to --write)' },
 ];
@@ -68,15 +68,16 @@ async function nodeParts(report: BenchReport, quick: boolean, io: CommandIo): Pr
   merge(report, 'perturbation', await benchPerturbation(ctx, training.epoch.trained));
 }
 
-async function browserParts(report: BenchReport, quick: boolean, io: CommandIo): Promise<void> {
+async function browserParts(report: BenchReport, quick: boolean, io: CommandIo, poolOnly = false): Promise<void> {
   // Loaded only here: playwright-core and esbuild are needed for the browser figures alone.
-  const { benchBrowser } = await import('./bench/browser');
-  merge(report, 'browser', await benchBrowser({ quick, log: (m) => io.err(m) }));
+  const { benchBrowser, benchPool } = await import('./bench/browser');
+  const opts = { quick, log: (m: string) => io.err(m) };
+  merge(report, 'browser', await (poolOnly ? benchPool(opts) : benchBrowser(opts)));
 }
 
 async function runBench(values: FlagValues, io: CommandIo): Promise<number> {
   const quick = values.quick === true;
-  const only = values.only as 'node' | 'browser' | 'reproduce' | undefined;
+  const only = values.only as 'node' | 'browser' | 'reproduce' | 'pool' | undefined;
   const t0 = performance.now();
   const report: BenchReport = {
     benchmark: 'rewire-lab', schema: 1, mode: quick ? 'quick' : 'full', startedAt: new Date().toISOString(), seconds: 0,
@@ -98,9 +99,9 @@ async function runBench(values: FlagValues, io: CommandIo): Promise<number> {
         report.problems.push(`reproduce figures: ${messageOf(e)}`);
       }
     }
-    if (only === undefined || only === 'browser') {
+    if (only === undefined || only === 'browser' || only === 'pool') {
       try {
-        await browserParts(report, quick, io);
+        await browserParts(report, quick, io, only === 'pool');
       } catch (e) {
         report.problems.push(`browser figures: ${messageOf(e)}`);
       }

@@ -147,6 +147,20 @@ async function measure(browser: Browser, baseUrl: string, dist: string, opts: Br
   poolFigures(part, pool);
 }
 
+/** Only §6, the worker pool (`npm run bench -- --only pool`): its speed-ups, memory and backend choice. */
+export async function benchPool(opts: BrowserBenchOptions): Promise<PartResult> {
+  const part = emptyPart();
+  const site = await startSite(opts.log);
+  try {
+    const pool = await attempt(part, 'worker pool', () => measurePool(site.baseUrl, opts.quick ? 'quick' : 'full', opts.log));
+    part.details.pool = pool;
+    poolFigures(part, pool);
+  } finally {
+    await site.close();
+  }
+  return part;
+}
+
 export async function benchBrowser(opts: BrowserBenchOptions): Promise<PartResult> {
   const part = emptyPart();
   const site = await startSite(opts.log);
