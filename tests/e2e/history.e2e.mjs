@@ -1,6 +1,6 @@
 // A shipped pretrained model replays its training: the SET model's file keeps each epoch's rewiring,
 // so on a cold visit the Wiring timeline plays its 10 epochs and the turnover chart fills, with no
-// training in the page.
+// training in the page; the Statistics panel compares it with static (degree CCDFs, pixel maps).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -65,6 +65,22 @@ export const tests = [
       const removedAt5 = points.filter((t) => /epoch 5: /.test(t)).map((t) => Number(/: ([\d.]+)% of links removed/.exec(t)?.[1]));
       assert.ok(removedAt5.length >= 3 && removedAt5.every((v) => Math.abs(v - 30) < 0.5), `turnover at epoch 5: ${removedAt5}`);
       await screenshot('history-turnover');
+
+      // SET against static without leaving the panel: the degree CCDFs of both (the compared one dashed)
+      // and two pixel maps, SET's input links the more concentrated (weight decay lets it cut pixels off).
+      const staticModel = sparse.find((m) => m.strategy === 'static' && m.weightDecay > 0);
+      assert.ok(staticModel, 'the index lists the MNIST static model with weight decay');
+      const stats = page.getByTestId('stats-panel');
+      await stats.getByLabel('Compare with', { exact: true }).selectOption({ label: staticModel.file.replace(/\.rlm$/, '') });
+      const ccdf = page.getByTestId('stats-ccdf');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="stats-ccdf"] path.ccdf-line').length === 4, undefined, { timeout: 10_000 });
+      const dashed = await ccdf.locator('path.ccdf-line').evaluateAll((ps) => ps.map((p) => p.getAttribute('stroke-dasharray') !== null));
+      assert.deepEqual(dashed, [false, false, true, true], 'the compared model\'s CCDFs are the dashed ones');
+      const maps = stats.getByTestId('pixel-map');
+      assert.equal(await maps.count(), 2);
+      const [setGini, staticGini] = await maps.evaluateAll((fs) => fs.map((f) => Number(f.getAttribute('data-gini'))));
+      assert.ok(setGini > staticGini + 0.05, `SET's links per pixel should be more concentrated than static's: Gini ${setGini} vs ${staticGini}`);
+      await screenshot('history-statistics-compare');
     },
   },
 ];

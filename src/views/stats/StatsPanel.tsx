@@ -16,6 +16,7 @@ import { frameSummary, PixelMapView } from './PixelMapView';
 import { degreeHistogram, hubGraph, weightHistogram, type HubGraph } from './statsData';
 import { createTurnoverChart, type TurnoverData } from './turnoverChart';
 import { useChart } from './useChart';
+import { ModelPickers } from '../topology/ModelPickers';
 import { SelectField } from '../topology/SelectField';
 import '../topology/controls.css';
 import './stats.css';
@@ -128,6 +129,7 @@ export function StatsPanel({ store = topologyStore }: { store?: TopologyStore })
       <div className="stats-head">
         <h2 id="stats-title">Network statistics</h2>
         <div className="stats-controls">
+          <ModelPickers store={store} />
           <SelectField label="Statistics layer" value={s.layer} disabled={!view} onChange={(v) => s.selectLayer(Number(v))}>
               {Array.from({ length: layerCount }, (_, l) => <option key={l} value={l}>{layerName(l)}</option>)}
             </SelectField>

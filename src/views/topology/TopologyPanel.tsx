@@ -15,6 +15,7 @@ import type { ColorMode } from './raster';
 import { RewireCounters } from './RewireCounters';
 import { Timeline } from './Timeline';
 import { createZoomLink } from './zoomLink';
+import { ModelPickers } from './ModelPickers';
 import { SelectField } from './SelectField';
 import './controls.css';
 import './topology.css';
@@ -97,15 +98,7 @@ export function TopologyPanel({ store = topologyStore }: { store?: TopologyStore
       ) : (
         <>
           <div className="topology-toolbar">
-            <SelectField label="Model" value={s.selectedModel ?? ''} onChange={(v) => actions.selectModel(v)}>
-                {s.modelOrder.map((id) => <option key={id} value={id}>{labelOf(id)}</option>)}
-              </SelectField>
-            {s.modelOrder.length > 1 && (
-              <SelectField label="Compare with" value={s.compareModel ?? ''} onChange={(v) => actions.selectCompare(v === '' ? null : v)}>
-                  <option value="">nothing</option>
-                  {s.modelOrder.filter((id) => id !== s.selectedModel).map((id) => <option key={id} value={id}>{labelOf(id)}</option>)}
-                </SelectField>
-            )}
+            <ModelPickers store={store} />
             <SelectField label="Layer" value={s.layer} disabled={!canShow} onChange={(v) => actions.selectLayer(Number(v))}>
                 {Array.from({ length: Math.max(1, s.layerCount) }, (_, l) => <option key={l} value={l}>{layerLabel(l)}</option>)}
               </SelectField>
