@@ -8,6 +8,7 @@ import type { LinkOrder, NodeOrder } from '../engine/targeted';
 import type { DatasetName } from '../engine/types';
 import type { LabClient } from '../worker/client';
 import { nextRequestId, type WorkerEvent } from '../worker/protocol';
+import { createExtraDraws, DEFAULT_LIVE_DRAWS, isStochastic, MAX_LIVE_DRAWS, type LiveDraws } from './liveDraws';
 import { isEvaluable, type ModelEntry, type ModelsState } from './models';
 import type { SessionState } from './session';
 import {
@@ -53,6 +54,8 @@ export interface LiveState {
   shown: Sliders | null;
   /** Test images behind them (null: the full test set). */
   subset: number | null;
+  /** Each model's accuracy per draw of the shown setting (the first draw is `accuracies`). */
+  draws: LiveDraws | null;
   error: string | null;
 }
 
@@ -71,6 +74,8 @@ export interface RobustnessState {
   /** Models the user unticked (everything else evaluable on the active dataset is compared). */
   excluded: string[];
   live: LiveState;
+  /** Draws per live evaluation of a setting that makes random choices (1 to MAX_LIVE_DRAWS). */
+  liveDraws: number;
   samples: SampleGrid;
   sweepForm: SweepForm;
   /** Problems with the sweep form, in words (empty when it can run). */
@@ -85,6 +90,7 @@ export interface RobustnessState {
   /** Order of a targeted sweep (each kind accepts its own; see ordersFor). */
   setSweepOrder(order: PerturbationOrder): void;
   resetSliders(): void;
+  setLiveDraws(draws: number): void;
   setCompared(modelId: string, compared: boolean): void;
   setSweepKind(kind: PerturbationKind): void;
   setSweepLevels(text: string): void;
@@ -129,7 +135,7 @@ export function comparedModels(models: readonly ModelEntry[], dataset: DatasetNa
 }
 
 const clampTo = (value: number, max: number) => (Number.isFinite(value) ? Math.min(max, Math.max(0, value)) : 0);
-const idleLive = (): LiveState => ({ status: 'idle', accuracies: {}, shown: null, subset: null, error: null });
+const idleLive = (): LiveState => ({ status: 'idle', accuracies: {}, shown: null, subset: null, draws: null, error: null });
 const idleSamples = (): SampleGrid => ({ status: 'idle', indices: null, images: null, labels: null, predictions: [], shown: null });
 
 export type RobustnessStore = StoreApi<RobustnessState> & { dispose(): void };
@@ -146,10 +152,19 @@ export function createRobustnessStore(deps: RobustnessDeps): RobustnessStore {
   let answered = { evaluate: 0, samples: 0 };
   let sweepRequest: { requestId: number; outcome: Omit<SweepOutcome, 'curves' | 'baseline'> } | null = null;
 
+  /** Draws 2…N of the newest answered setting; each answer joins the shown draws. */
+  const extras = createExtraDraws(client, (accuracies) => store.setState((s) => {
+    const draws = s.live.draws;
+    if (!draws) return {};
+    const next = Object.fromEntries(Object.entries(draws.accuracies).map(([id, list]) => [id, id in accuracies ? [...list, accuracies[id]] : list]));
+    return { live: { ...s.live, draws: { ...draws, accuracies: next } } };
+  }));
+
   const compared = () => comparedModels(models.getState().models, session.getState().dataset, store.getState().excluded);
 
   const sendNow = () => {
     lastSentAt = clock.now();
+    extras.cancel();
     const ids = compared().map((m) => m.id);
     const { dataset, loads } = session.getState();
     if (!visible || ids.length === 0 || loads.test.status !== 'ready') return;
@@ -183,6 +198,7 @@ export function createRobustnessStore(deps: RobustnessDeps): RobustnessStore {
     sliders: { ...DEFAULT_SLIDERS },
     excluded: [],
     live: idleLive(),
+    liveDraws: DEFAULT_LIVE_DRAWS,
     samples: idleSamples(),
     sweepForm: { kind: 'removal', levelsText: sweepLevelsFor('removal'), repeatsText: '3' },
     sweepProblems: [],
@@ -214,6 +230,12 @@ export function createRobustnessStore(deps: RobustnessDeps): RobustnessStore {
       const form = get().sweepForm;
       if (!ordersFor(form.kind).includes(order)) return;
       set({ sweepForm: { ...form, order } });
+    },
+    setLiveDraws(draws) {
+      const n = Number.isFinite(draws) ? Math.min(MAX_LIVE_DRAWS, Math.max(1, Math.round(draws))) : DEFAULT_LIVE_DRAWS;
+      if (n === get().liveDraws) return;
+      set({ liveDraws: n });
+      schedule();
     },
     resetSliders() {
       set({ sliders: { ...DEFAULT_SLIDERS } });
@@ -277,6 +299,7 @@ export function createRobustnessStore(deps: RobustnessDeps): RobustnessStore {
   const setSweep = (patch: Partial<SweepRun>) => store.setState((s) => ({ sweep: { ...s.sweep, ...patch } }));
 
   const onEvent = (event: WorkerEvent) => {
+    if (extras.takes(event)) return;
     if (!('requestId' in event) || event.requestId === undefined) {
       if (event.type === 'error' && event.fatal) {
         sent.clear();
@@ -299,9 +322,14 @@ export function createRobustnessStore(deps: RobustnessDeps): RobustnessStore {
       answered = { ...answered, evaluate: requestId };
       const accuracies: Record<string, number> = {};
       for (const r of event.results) accuracies[r.modelId] = r.accuracy;
+      // The first draw shows at once; a setting with random choices gets its other draws after it.
+      const setting = settingOf(request.sliders);
+      const wanted = isStochastic(setting) ? store.getState().liveDraws : 1;
+      const draws = { wanted, accuracies: Object.fromEntries(event.results.map((r) => [r.modelId, [r.accuracy]])) };
       store.setState({
-        live: { status: requestId === latest.evaluate ? 'ready' : 'evaluating', accuracies, shown: request.sliders, subset: request.limit, error: null },
+        live: { status: requestId === latest.evaluate ? 'ready' : 'evaluating', accuracies, shown: request.sliders, subset: request.limit, draws, error: null },
       });
+      if (requestId === latest.evaluate) extras.start(event.results.map((r) => r.modelId), setting, LIVE_SEED, request.limit, wanted);
     } else if (event.type === 'samplesResult' && requestId > answered.samples) {
       answered = { ...answered, samples: requestId };
       store.setState({
@@ -347,6 +375,7 @@ export function createRobustnessStore(deps: RobustnessDeps): RobustnessStore {
       // Answers still on their way are about the other dataset's models: stop them, ignore them.
       for (const requestId of sent.keys()) client.send({ type: 'cancel', requestId });
       sent.clear();
+      extras.cancel();
       answered = { ...latest };
       store.setState({ live: idleLive(), samples: idleSamples() });
     }
@@ -361,6 +390,7 @@ export function createRobustnessStore(deps: RobustnessDeps): RobustnessStore {
 
   return Object.assign(store, {
     dispose() {
+      extras.cancel();
       for (const off of unsubscribe) off();
       if (timer !== null) clock.clearTimeout(timer);
       timer = null;
