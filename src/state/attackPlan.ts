@@ -17,13 +17,15 @@ export interface AttackSeries {
   /** True for the attack, false for the random failure it is compared with. */
   targeted: boolean;
   label: string;
+  /** The label beside a network's name in a chart's legend. */
+  short: string;
 }
 
 export const ATTACK_SERIES: readonly AttackSeries[] = [
-  { id: 'links-random', group: 'links', kind: 'removal', order: 'random', targeted: false, label: 'links at random' },
-  { id: 'links-strongest', group: 'links', kind: 'targeted-removal', order: 'strongest', targeted: true, label: 'largest |w| first' },
-  { id: 'nodes-random', group: 'nodes', kind: 'node-removal', order: 'random', targeted: false, label: 'neurons at random' },
-  { id: 'nodes-degree', group: 'nodes', kind: 'node-removal', order: 'degree', targeted: true, label: 'hubs first' },
+  { id: 'links-random', group: 'links', kind: 'removal', order: 'random', targeted: false, label: 'links at random', short: 'at random' },
+  { id: 'links-strongest', group: 'links', kind: 'targeted-removal', order: 'strongest', targeted: true, label: 'largest |w| first', short: '|w| first' },
+  { id: 'nodes-random', group: 'nodes', kind: 'node-removal', order: 'random', targeted: false, label: 'neurons at random', short: 'at random' },
+  { id: 'nodes-degree', group: 'nodes', kind: 'node-removal', order: 'degree', targeted: true, label: 'hubs first', short: 'hubs first' },
 ];
 
 /** Finer steps where targeted attacks bite (hubs first leaves little by half the neurons). */
@@ -58,7 +60,10 @@ export interface AttackTarget {
 /** Points measured so far, per target key and series, in level order. */
 export type AttackPoints = Record<string, Partial<Record<AttackSeriesId, SweepPoint[]>>>;
 
-/** Mean over the draws and its 95% interval (the point itself when the draws agree or there is one). */
+/**
+ * Mean over the draws and its 95% interval, clipped to [0, 1] where accuracies live (a t-interval of
+ * two or three draws reaches past either end); the point itself when the draws agree or there is one.
+ */
 export interface Estimate {
   mean: number;
   low: number;
@@ -70,7 +75,7 @@ export function estimateAt(points: readonly SweepPoint[] | undefined, level: num
   const p = points?.find((q) => Math.abs(q.level - level) < 1e-9);
   if (!p) return null;
   const ci = ci95(p.accuracies);
-  return { mean: p.mean, low: ci ? ci.low : p.mean, high: ci ? ci.high : p.mean, draws: p.accuracies.length };
+  return { mean: p.mean, low: ci ? Math.max(0, ci.low) : p.mean, high: ci ? Math.min(1, ci.high) : p.mean, draws: p.accuracies.length };
 }
 
 export interface AttackRow {
@@ -145,7 +150,8 @@ function readingOf(step: ExperimentStep, group: AttackGroup, level: number, e: {
     return `${where}: SET ${loss} when ${when} (${numbers}): ${verdict}.`;
   }
   if (attacked === 'higher') {
-    const verdict = atRandom === 'lower' ? 'fragile to random failure yet robust to the attack' : 'robust to both';
+    const verdict = atRandom === 'lower' ? 'fragile to random failure yet robust to the attack'
+      : atRandom === 'same' ? 'as robust to random failure, more robust to the attack' : 'robust to both';
     return `${where}: SET holds up better than static when ${when} (${numbers}): ${verdict}.`;
   }
   return `${where}: SET ${atRandom === 'higher' ? 'keeps more' : 'keeps less'} than static at random, but ${first} both fall alike (${numbers}; the attack's 95% intervals overlap).`;

@@ -39,7 +39,8 @@ export function drawsText(accuracies: readonly number[] | undefined, wanted: num
   const ci = ci95(accuracies);
   const mean = accuracies.reduce((a, b) => a + b, 0) / n;
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  return `${n} draws${of}: mean ${pct(mean)} [95% CI ${ci ? `${pct(ci.low)}–${pct(ci.high)}` : 'n/a'}]`;
+  // Accuracies live in [0, 1]; a t-interval of a few draws can reach past either end.
+  return `${n} draws${of}: mean ${pct(mean)} [95% CI ${ci ? `${pct(Math.max(0, ci.low))}–${pct(Math.min(1, ci.high))}` : 'n/a'}]`;
 }
 
 /** Sends draws 2…wanted of one evaluation, one after another; `onDraw` gets each draw's accuracies. */

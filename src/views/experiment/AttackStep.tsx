@@ -25,7 +25,7 @@ export function attackChartData(targets: readonly AttackTarget[], points: Attack
     const measured = points[t.key]?.[s.id] ?? [];
     if (measured.length === 0) return [];
     return [{
-      id: `${t.key}:${s.id}`, label: `${t.label}, ${s.label}`, color: runColor(t), dashed: !s.targeted,
+      id: `${t.key}:${s.id}`, label: `${t.label}, ${s.short}`, color: runColor(t), dashed: !s.targeted,
       points: measured.map((p) => ({ level: p.level, mean: p.mean, min: p.min, max: p.max })),
     }];
   }));
