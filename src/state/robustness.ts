@@ -3,7 +3,7 @@
 // Slider moves become at most one evaluate request per interval (always the final value too); the
 // worker drops the stale ones.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { defaultOrder, ordersFor, type PerturbationKind, type PerturbationOrder, type PerturbationSetting } from '../engine/robustness';
+import { defaultOrder, ordersFor, type PerturbationKind, type PerturbationOrder } from '../engine/robustness';
 import type { LinkOrder, NodeOrder } from '../engine/targeted';
 import type { DatasetName } from '../engine/types';
 import type { LabClient } from '../worker/client';
@@ -14,30 +14,11 @@ import type { SessionState } from './session';
 import {
   formProblems, isInputKind, parseLevels, parseRepeats, sweepLevelsFor, type SweepForm, type SweepOutcome, type SweepRun,
 } from './robustnessSweep';
+import { DEFAULT_SLIDERS, settingOf, SLIDER_MAX, type AttackChoice, type SliderName, type Sliders } from './robustnessSliders';
 
 export type { SweepCurve, SweepForm, SweepOutcome, SweepRun } from './robustnessSweep';
+export { DEFAULT_SLIDERS, SLIDER_MAX, settingOf, type AttackChoice, type SliderName, type Sliders } from './robustnessSliders';
 
-export type AttackChoice = 'fgsm' | 'pgd' | 'noise';
-export type SliderName = 'removal' | 'shuffle' | 'epsilon' | 'nodes';
-
-export interface Sliders {
-  /** Fraction of sparse links removed. */
-  removal: number;
-  /** Fraction of links whose weights are shuffled. */
-  shuffle: number;
-  /** L∞ budget of the input perturbation (0: none). */
-  epsilon: number;
-  attack: AttackChoice;
-  /** Fraction of each hidden layer's neurons removed. */
-  nodes: number;
-  /** Which links link removal takes first. */
-  linkOrder: LinkOrder;
-  /** Which neurons node removal takes first. */
-  nodeOrder: NodeOrder;
-}
-
-export const DEFAULT_SLIDERS: Readonly<Sliders> = Object.freeze({ removal: 0, shuffle: 0, epsilon: 0, attack: 'fgsm', nodes: 0, linkOrder: 'random', nodeOrder: 'random' });
-export const SLIDER_MAX: Readonly<Record<SliderName, number>> = Object.freeze({ removal: 1, shuffle: 1, epsilon: 0.5, nodes: 1 });
 /** Attacks on all 10,000 test images are slow on a CPU (PGD especially): live ε > 0 uses the first 1,000. */
 export const ADVERSARIAL_SUBSET = 1000;
 export const SAMPLE_COUNT = 12;
@@ -119,15 +100,6 @@ const realClock: Clock = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
-
-export function settingOf(s: Sliders): PerturbationSetting {
-  return {
-    removal: s.removal, shuffle: s.shuffle, attack: { kind: s.attack, epsilon: s.epsilon },
-    // Only set when they matter, so an untouched page sends what it always sent.
-    ...(s.linkOrder !== 'random' ? { removalOrder: s.linkOrder } : {}),
-    ...(s.nodes > 0 ? { nodes: { fraction: s.nodes, order: s.nodeOrder } } : {}),
-  };
-}
 
 /** The models compared: evaluable, trained on the active dataset, not unticked; in list order. */
 export function comparedModels(models: readonly ModelEntry[], dataset: DatasetName, excluded: readonly string[]): ModelEntry[] {

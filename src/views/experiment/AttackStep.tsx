@@ -76,6 +76,7 @@ export function AttackStep() {
         </p>
       )}
       {rows.some((r) => r.draws > 0) && (
+        <div className="attack-table-wrap">
         <table className="experiment-table" data-testid="attack-results">
           <caption>Accuracy with {level} removed: mean [95% interval] over the draws (1 network seed each).</caption>
           <thead>
@@ -95,6 +96,7 @@ export function AttackStep() {
             ))}
           </tbody>
         </table>
+        </div>
       )}
       {readings.length > 0 && (
         <ul className="experiment-findings" data-testid="attack-findings">
