@@ -74,7 +74,10 @@ export function createAttackStore(deps: { client: LabClient; experiment: StoreAp
         phase: 'running', targets, points: {}, message: null, done: 0,
         total: jobs.length * targets.length * sweepSetup.repeats, setup: { limit: sweepSetup.limit, repeats: sweepSetup.repeats, levels },
       });
+      const stopped = () => set({ phase: 'stopped', message: 'Stopped; the curves show the levels measured so far.' });
       for (const { series, level } of jobs) {
+        // A Stop that came after the worker had answered finds no request to cancel.
+        if (get().phase === 'stopping') return stopped();
         const requestId = nextRequestId();
         const answer = await new Promise<Answer>((resolve) => {
           pending = { requestId, resolve };
@@ -85,10 +88,9 @@ export function createAttackStore(deps: { client: LabClient; experiment: StoreAp
         });
         if (mine !== job) return;
         if (!answer.ok) {
-          const stopped = get().phase === 'stopping';
-          const message = stopped ? 'Stopped; the curves show the levels measured so far.'
-            : answer.stale ? 'Another sweep (Robustness panel) replaced the attack’s; run it again for the rest of the curves.' : answer.message;
-          return set({ phase: stopped ? 'stopped' : 'failed', message });
+          if (get().phase === 'stopping') return stopped();
+          const message = answer.stale ? 'Another sweep (Robustness panel) replaced the attack’s; run it again for the rest of the curves.' : answer.message;
+          return set({ phase: 'failed', message });
         }
         set((s) => ({
           done: s.done + targets.length * sweepSetup.repeats,
@@ -99,6 +101,7 @@ export function createAttackStore(deps: { client: LabClient; experiment: StoreAp
           })),
         }));
       }
+      if (get().phase === 'stopping') return stopped();
       set({ phase: 'done', message: null });
     },
 

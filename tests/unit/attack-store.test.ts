@@ -69,6 +69,21 @@ describe('attack store (fake worker)', () => {
     attack.dispose();
   });
 
+  it('a Stop that comes after the answer is on its way sends nothing more', async () => {
+    const client = new FakeClient();
+    const attack = createAttackStore({ client, experiment: experimentWith([run('set', 'mA')]) });
+    const done = attack.getState().run();
+    const cmd = client.last('sweep');
+    attack.getState().stop();
+    // The worker had answered before the cancel reached it: the answer counts, no next level is asked for.
+    client.emit({ type: 'sweepResult', requestId: cmd.requestId, kind: cmd.kind, results: [{ modelId: 'mA', points: [point(0, 0.9)] }] });
+    await done;
+    expect(attack.getState().phase).toBe('stopped');
+    expect(client.of('sweep')).toHaveLength(1);
+    expect(attack.getState().points['decay:set']['links-random']).toEqual([point(0, 0.9)]);
+    attack.dispose();
+  });
+
   it('is refused while the experiment runs or before any network is trained; the experiment starting again stops it', async () => {
     const client = new FakeClient();
     const busy = experimentWith([run('set', 'mA')], 'training');
