@@ -2,6 +2,7 @@
 // targeted attack on the experiment's trained networks — links at random vs largest |w| first, hidden
 // neurons at random vs hubs (most links) first — and how its table and its reading are computed from
 // the measured points. Pure; tested in Node.
+import { NUM_CLASSES } from '../engine/constants';
 import { ci95, type PerturbationKind, type PerturbationOrder, type SweepPoint } from '../engine/robustness';
 import type { Strategy } from '../engine/types';
 import { EXPERIMENT_STEPS, type ExperimentStep } from './experimentPlan';
@@ -103,6 +104,9 @@ export function compare(a: Estimate, b: Estimate): Comparison {
   return 'same';
 }
 
+/** Accuracy this close to guessing (1 in 10) counts as chance: a gap there says nothing about robustness. */
+export const NEAR_CHANCE = 1 / NUM_CLASSES + 0.05;
+
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const pts = (x: number) => `${(Math.abs(x) * 100).toFixed(1)} points`;
 const WHAT: Record<AttackGroup, { things: string; first: string; when: string }> = {
@@ -143,6 +147,12 @@ function readingOf(step: ExperimentStep, group: AttackGroup, level: number, e: {
   const numbers = `at random SET ${pct(e.rs.mean)} vs static ${pct(e.rt.mean)}, ${first} SET ${pct(e.ts.mean)} vs static ${pct(e.tt.mean)}`;
   // What the attack costs beyond random failure, for each network.
   const extra = (e.rs.mean - e.ts.mean) - (e.rt.mean - e.tt.mean);
+  if (e.ts.mean < NEAR_CHANCE && e.tt.mean < NEAR_CHANCE) {
+    const random = atRandom === 'same'
+      ? `there is no difference (SET ${pct(e.rs.mean)} vs static ${pct(e.rt.mean)}; the 95% intervals overlap)`
+      : `SET keeps ${atRandom === 'higher' ? 'more' : 'less'} (SET ${pct(e.rs.mean)} vs static ${pct(e.rt.mean)})`;
+    return `${where}: ${first} leaves both at about chance (SET ${pct(e.ts.mean)} vs static ${pct(e.tt.mean)}), so it cannot tell them apart; at random ${random}.`;
+  }
   if (atRandom === 'same' && attacked === 'same') return `${where}: no difference between SET and static (${numbers}; the 95% intervals overlap).`;
   if (attacked === 'lower') {
     const verdict = atRandom === 'higher' ? 'robust yet fragile' : atRandom === 'same' ? 'as robust to random failure, more fragile to the attack' : 'more fragile either way';

@@ -171,7 +171,7 @@ export const tests = [
       const readings = await step5.getByTestId('attack-findings').locator('li').allTextContents();
       assert.equal(readings.length, 2, JSON.stringify(readings));
       assert.match(readings[0], /^With weight decay, 25% of the links removed: /);
-      assert.match(readings[1], /^With weight decay, 25% of the hidden neurons removed: .*hubs first SET \d+\.\d% vs static \d+\.\d%/);
+      assert.match(readings[1], /^With weight decay, 25% of the hidden neurons removed: .*SET \d+\.\d% vs static \d+\.\d%/);
       await step5.scrollIntoViewIfNeeded();
       await screenshot('experiment-attack');
       await removal.scrollIntoViewIfNeeded();

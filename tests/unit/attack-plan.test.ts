@@ -107,6 +107,16 @@ describe('attack the hubs: the reading', () => {
     expect(b).toMatch(/SET keeps more than static at random, but largest \|w\| first both fall alike .*the attack's 95% intervals overlap\)\.$/);
   });
 
+  it('when the attack leaves both at about chance, says so instead of ranking them', () => {
+    const points = pointsOf({
+      'nodecay:set': { 'links-random': [0.7, 0.7, 0.7], 'links-strongest': [0.094, 0.094, 0.094] },
+      'nodecay:static': { 'links-random': [0.6, 0.6, 0.6], 'links-strongest': [0.138, 0.138, 0.138] },
+    });
+    const [line] = attackReadings(attackRows([target('set', 'nodecay'), target('static', 'nodecay')], points));
+    expect(line).toBe('Without weight decay, 25% of the links removed: largest |w| first leaves both at about chance (SET 9.4% vs static 13.8%), '
+      + 'so it cannot tell them apart; at random SET keeps more (SET 70.0% vs static 60.0%).');
+  });
+
   it('says nothing for a step lacking SET or static, or before the table level is measured', () => {
     const points = pointsOf({ 'decay:set': { 'nodes-random': [0.7, 0.7], 'nodes-degree': [0.2, 0.2] } });
     expect(attackReadings(attackRows([target('set')], points))).toEqual([]);
