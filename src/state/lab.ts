@@ -4,6 +4,7 @@ import { SPLIT_COUNTS } from '../data/registry';
 import type { DatasetName, TrainConfig } from '../engine/types';
 import type { LabClient } from '../worker/client';
 import { createRunTokens, type BackendName } from '../worker/protocol';
+import { createAttackStore } from './attackStep';
 import { createDrawingStore } from './drawing';
 import { createExperimentStore } from './experiment';
 import { createModelsStore, modelLabel } from './models';
@@ -77,6 +78,8 @@ export function createLab(options: LabOptions) {
   const experiment = createExperimentStore({
     client, session, models, runTokens, isTrainingBusy: () => isRunActive(training.getState().run.status),
   });
+  // The experiment's optional step: its networks under random failure and targeted attack.
+  const attack = createAttackStore({ client, experiment });
   return {
     client,
     ui,
@@ -87,6 +90,7 @@ export function createLab(options: LabOptions) {
     robustness,
     topology,
     experiment,
+    attack,
     dispose() {
       stopTopology();
       session.dispose();
@@ -94,6 +98,7 @@ export function createLab(options: LabOptions) {
       models.dispose();
       drawing.dispose();
       robustness.dispose();
+      attack.dispose();
       experiment.dispose();
       client.terminate();
     },

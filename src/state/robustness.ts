@@ -3,40 +3,22 @@
 // Slider moves become at most one evaluate request per interval (always the final value too); the
 // worker drops the stale ones.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { defaultOrder, ordersFor, type PerturbationKind, type PerturbationOrder, type PerturbationSetting } from '../engine/robustness';
+import { defaultOrder, ordersFor, type PerturbationKind, type PerturbationOrder } from '../engine/robustness';
 import type { LinkOrder, NodeOrder } from '../engine/targeted';
 import type { DatasetName } from '../engine/types';
 import type { LabClient } from '../worker/client';
 import { nextRequestId, type WorkerEvent } from '../worker/protocol';
+import { createExtraDraws, DEFAULT_LIVE_DRAWS, isStochastic, MAX_LIVE_DRAWS, type LiveDraws } from './liveDraws';
 import { isEvaluable, type ModelEntry, type ModelsState } from './models';
 import type { SessionState } from './session';
 import {
   formProblems, isInputKind, parseLevels, parseRepeats, sweepLevelsFor, type SweepForm, type SweepOutcome, type SweepRun,
 } from './robustnessSweep';
+import { DEFAULT_SLIDERS, settingOf, SLIDER_MAX, type AttackChoice, type SliderName, type Sliders } from './robustnessSliders';
 
 export type { SweepCurve, SweepForm, SweepOutcome, SweepRun } from './robustnessSweep';
+export { DEFAULT_SLIDERS, SLIDER_MAX, settingOf, type AttackChoice, type SliderName, type Sliders } from './robustnessSliders';
 
-export type AttackChoice = 'fgsm' | 'pgd' | 'noise';
-export type SliderName = 'removal' | 'shuffle' | 'epsilon' | 'nodes';
-
-export interface Sliders {
-  /** Fraction of sparse links removed. */
-  removal: number;
-  /** Fraction of links whose weights are shuffled. */
-  shuffle: number;
-  /** L∞ budget of the input perturbation (0: none). */
-  epsilon: number;
-  attack: AttackChoice;
-  /** Fraction of each hidden layer's neurons removed. */
-  nodes: number;
-  /** Which links link removal takes first. */
-  linkOrder: LinkOrder;
-  /** Which neurons node removal takes first. */
-  nodeOrder: NodeOrder;
-}
-
-export const DEFAULT_SLIDERS: Readonly<Sliders> = Object.freeze({ removal: 0, shuffle: 0, epsilon: 0, attack: 'fgsm', nodes: 0, linkOrder: 'random', nodeOrder: 'random' });
-export const SLIDER_MAX: Readonly<Record<SliderName, number>> = Object.freeze({ removal: 1, shuffle: 1, epsilon: 0.5, nodes: 1 });
 /** Attacks on all 10,000 test images are slow on a CPU (PGD especially): live ε > 0 uses the first 1,000. */
 export const ADVERSARIAL_SUBSET = 1000;
 export const SAMPLE_COUNT = 12;
@@ -53,6 +35,8 @@ export interface LiveState {
   shown: Sliders | null;
   /** Test images behind them (null: the full test set). */
   subset: number | null;
+  /** Each model's accuracy per draw of the shown setting (the first draw is `accuracies`). */
+  draws: LiveDraws | null;
   error: string | null;
 }
 
@@ -71,6 +55,8 @@ export interface RobustnessState {
   /** Models the user unticked (everything else evaluable on the active dataset is compared). */
   excluded: string[];
   live: LiveState;
+  /** Draws per live evaluation of a setting that makes random choices (1 to MAX_LIVE_DRAWS). */
+  liveDraws: number;
   samples: SampleGrid;
   sweepForm: SweepForm;
   /** Problems with the sweep form, in words (empty when it can run). */
@@ -85,6 +71,7 @@ export interface RobustnessState {
   /** Order of a targeted sweep (each kind accepts its own; see ordersFor). */
   setSweepOrder(order: PerturbationOrder): void;
   resetSliders(): void;
+  setLiveDraws(draws: number): void;
   setCompared(modelId: string, compared: boolean): void;
   setSweepKind(kind: PerturbationKind): void;
   setSweepLevels(text: string): void;
@@ -114,22 +101,13 @@ const realClock: Clock = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-export function settingOf(s: Sliders): PerturbationSetting {
-  return {
-    removal: s.removal, shuffle: s.shuffle, attack: { kind: s.attack, epsilon: s.epsilon },
-    // Only set when they matter, so an untouched page sends what it always sent.
-    ...(s.linkOrder !== 'random' ? { removalOrder: s.linkOrder } : {}),
-    ...(s.nodes > 0 ? { nodes: { fraction: s.nodes, order: s.nodeOrder } } : {}),
-  };
-}
-
 /** The models compared: evaluable, trained on the active dataset, not unticked; in list order. */
 export function comparedModels(models: readonly ModelEntry[], dataset: DatasetName, excluded: readonly string[]): ModelEntry[] {
   return models.filter((m) => isEvaluable(m) && m.dataset === dataset && !excluded.includes(m.id));
 }
 
 const clampTo = (value: number, max: number) => (Number.isFinite(value) ? Math.min(max, Math.max(0, value)) : 0);
-const idleLive = (): LiveState => ({ status: 'idle', accuracies: {}, shown: null, subset: null, error: null });
+const idleLive = (): LiveState => ({ status: 'idle', accuracies: {}, shown: null, subset: null, draws: null, error: null });
 const idleSamples = (): SampleGrid => ({ status: 'idle', indices: null, images: null, labels: null, predictions: [], shown: null });
 
 export type RobustnessStore = StoreApi<RobustnessState> & { dispose(): void };
@@ -146,10 +124,19 @@ export function createRobustnessStore(deps: RobustnessDeps): RobustnessStore {
   let answered = { evaluate: 0, samples: 0 };
   let sweepRequest: { requestId: number; outcome: Omit<SweepOutcome, 'curves' | 'baseline'> } | null = null;
 
+  /** Draws 2…N of the newest answered setting; each answer joins the shown draws. */
+  const extras = createExtraDraws(client, (accuracies) => store.setState((s) => {
+    const draws = s.live.draws;
+    if (!draws) return {};
+    const next = Object.fromEntries(Object.entries(draws.accuracies).map(([id, list]) => [id, id in accuracies ? [...list, accuracies[id]] : list]));
+    return { live: { ...s.live, draws: { ...draws, accuracies: next } } };
+  }));
+
   const compared = () => comparedModels(models.getState().models, session.getState().dataset, store.getState().excluded);
 
   const sendNow = () => {
     lastSentAt = clock.now();
+    extras.cancel();
     const ids = compared().map((m) => m.id);
     const { dataset, loads } = session.getState();
     if (!visible || ids.length === 0 || loads.test.status !== 'ready') return;
@@ -183,6 +170,7 @@ export function createRobustnessStore(deps: RobustnessDeps): RobustnessStore {
     sliders: { ...DEFAULT_SLIDERS },
     excluded: [],
     live: idleLive(),
+    liveDraws: DEFAULT_LIVE_DRAWS,
     samples: idleSamples(),
     sweepForm: { kind: 'removal', levelsText: sweepLevelsFor('removal'), repeatsText: '3' },
     sweepProblems: [],
@@ -214,6 +202,12 @@ export function createRobustnessStore(deps: RobustnessDeps): RobustnessStore {
       const form = get().sweepForm;
       if (!ordersFor(form.kind).includes(order)) return;
       set({ sweepForm: { ...form, order } });
+    },
+    setLiveDraws(draws) {
+      const n = Number.isFinite(draws) ? Math.min(MAX_LIVE_DRAWS, Math.max(1, Math.round(draws))) : DEFAULT_LIVE_DRAWS;
+      if (n === get().liveDraws) return;
+      set({ liveDraws: n });
+      schedule();
     },
     resetSliders() {
       set({ sliders: { ...DEFAULT_SLIDERS } });
@@ -277,6 +271,7 @@ export function createRobustnessStore(deps: RobustnessDeps): RobustnessStore {
   const setSweep = (patch: Partial<SweepRun>) => store.setState((s) => ({ sweep: { ...s.sweep, ...patch } }));
 
   const onEvent = (event: WorkerEvent) => {
+    if (extras.takes(event)) return;
     if (!('requestId' in event) || event.requestId === undefined) {
       if (event.type === 'error' && event.fatal) {
         sent.clear();
@@ -299,9 +294,14 @@ export function createRobustnessStore(deps: RobustnessDeps): RobustnessStore {
       answered = { ...answered, evaluate: requestId };
       const accuracies: Record<string, number> = {};
       for (const r of event.results) accuracies[r.modelId] = r.accuracy;
+      // The first draw shows at once; a setting with random choices gets its other draws after it.
+      const setting = settingOf(request.sliders);
+      const wanted = isStochastic(setting) ? store.getState().liveDraws : 1;
+      const draws = { wanted, accuracies: Object.fromEntries(event.results.map((r) => [r.modelId, [r.accuracy]])) };
       store.setState({
-        live: { status: requestId === latest.evaluate ? 'ready' : 'evaluating', accuracies, shown: request.sliders, subset: request.limit, error: null },
+        live: { status: requestId === latest.evaluate ? 'ready' : 'evaluating', accuracies, shown: request.sliders, subset: request.limit, draws, error: null },
       });
+      if (requestId === latest.evaluate) extras.start(event.results.map((r) => r.modelId), setting, LIVE_SEED, request.limit, wanted);
     } else if (event.type === 'samplesResult' && requestId > answered.samples) {
       answered = { ...answered, samples: requestId };
       store.setState({
@@ -347,6 +347,7 @@ export function createRobustnessStore(deps: RobustnessDeps): RobustnessStore {
       // Answers still on their way are about the other dataset's models: stop them, ignore them.
       for (const requestId of sent.keys()) client.send({ type: 'cancel', requestId });
       sent.clear();
+      extras.cancel();
       answered = { ...latest };
       store.setState({ live: idleLive(), samples: idleSamples() });
     }
@@ -361,6 +362,7 @@ export function createRobustnessStore(deps: RobustnessDeps): RobustnessStore {
 
   return Object.assign(store, {
     dispose() {
+      extras.cancel();
       for (const off of unsubscribe) off();
       if (timer !== null) clock.clearTimeout(timer);
       timer = null;

@@ -1,6 +1,7 @@
 // End-to-end test of the Experiment panel: the smoke-test size (the page opened with
 // #experiment-size=tiny; SwiftShader is too slow for the Quick size) trains SET and static with weight
-// decay, shows both pixel-degree maps while they train, then the removal and shuffling curves and the table.
+// decay, shows both pixel-degree maps while they train, then the removal and shuffling curves and the table,
+// and the optional step "attack the hubs" (random failure beside targeted attack, drawn as it is measured).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -71,9 +72,9 @@ export const tests = [
     },
   },
   {
-    name: 'experiment: step 1 trains SET and static, shows both pixel maps, the removal curves and the table',
+    name: 'experiment: step 1 trains SET and static, shows both pixel maps, the removal curves and the table; then attacks the hubs',
     // A few seconds on the sparse CPU path (the page passes over this machine's software GPU); more when the machine is busy.
-    timeoutMs: 120_000,
+    timeoutMs: 200_000,
     async fn({ page, baseUrl, screenshot }) {
       await page.setViewportSize({ width: 1280, height: 900 });
       await page.goto(`${baseUrl}#experiment-size=tiny`);
@@ -130,13 +131,57 @@ export const tests = [
       }
       assert.match(await page.getByTestId('experiment-findings').textContent(), /With weight decay, with 30% of the links removed: SET \d+\.\d%, static \d+\.\d%/);
       await screenshot('experiment-step1');
+
+      // Step 5 (optional): attack the hubs, started from the keyboard. The curves grow level by level.
+      await page.evaluate(() => {
+        const seen = new Set();
+        globalThis.__attackLevels = seen;
+        new MutationObserver(() => {
+          const chart = document.querySelector('[data-testid="attack-nodes-chart"]');
+          if (chart) seen.add(chart.dataset.levels);
+        }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-levels'] });
+      });
+      const step5 = page.getByTestId('experiment-step-5');
+      await step5.getByRole('button', { name: 'Attack the hubs' }).focus();
+      await page.keyboard.press('Enter');
+      await page.locator('[data-testid="attack-status"]:is([data-phase="done"], [data-phase="failed"], [data-phase="stopped"])').waitFor({ timeout: 90_000 });
+      const attackStatus = page.getByTestId('attack-status');
+      assert.equal(await attackStatus.getAttribute('data-phase'), 'done', await attackStatus.textContent());
+      const levelsSeen = await page.evaluate(() => [...globalThis.__attackLevels].map(Number));
+      assert.ok(levelsSeen.length >= 2 && levelsSeen.includes(9), `the hubs chart should grow level by level, saw ${JSON.stringify(levelsSeen)}`);
+      for (const group of ['links', 'nodes']) {
+        const chart = step5.getByTestId(`attack-${group}-chart`);
+        // Per network: random failure (dashed, no band) and the attack (solid, with the band of its draws).
+        assert.equal(await chart.getAttribute('data-series'), '4');
+        assert.equal(await chart.locator('path.mean-line').count(), 4);
+        assert.equal(await chart.locator('path.band').count(), 2);
+        assert.match(await chart.locator('path.mean-line').first().getAttribute('d'), /^M[\d.,-]+(L[\d.,-]+){8}$/);
+      }
+      const attackRows = step5.getByTestId('attack-results').locator('tbody tr');
+      assert.deepEqual(await attackRows.evaluateAll((trs) => trs.map((tr) => tr.dataset.run)), ['decay:set', 'decay:static']);
+      for (const row of await attackRows.all()) {
+        const hubs = Number(await row.getAttribute('data-nodes-degree'));
+        const random = Number(await row.getAttribute('data-nodes-random'));
+        assert.ok(hubs >= 0 && hubs <= 1 && random >= 0 && random <= 1, `accuracies at 25%: hubs ${hubs}, random ${random}`);
+        const cells = await row.locator('td').allTextContents();
+        assert.equal(cells.length, 5);
+        cells.slice(0, 4).forEach((c) => assert.match(c, /^\d+\.\d% \[-?\d+\.\d, \d+\.\d\]$/));
+        assert.equal(cells[4], '2', 'the tiny size draws twice');
+      }
+      const readings = await step5.getByTestId('attack-findings').locator('li').allTextContents();
+      assert.equal(readings.length, 2, JSON.stringify(readings));
+      assert.match(readings[0], /^With weight decay, 25% of the links removed: /);
+      assert.match(readings[1], /^With weight decay, 25% of the hidden neurons removed: .*SET \d+\.\d% vs static \d+\.\d%/);
+      await step5.scrollIntoViewIfNeeded();
+      await screenshot('experiment-attack');
       await removal.scrollIntoViewIfNeeded();
       await screenshot('experiment-curves');
     },
   },
   {
-    name: 'experiment: the finished experiment shipped with the page shows at once, with four maps and curves',
-    timeoutMs: 90_000,
+    name: 'experiment: the finished experiment shipped with the page shows at once, with four maps and curves; its hubs can be attacked',
+    // The attack sweeps four networks on 2,000 test images: about a minute more on a busy 2-core machine.
+    timeoutMs: 200_000,
     async fn({ page, baseUrl, screenshot }) {
       const dir = mkdtempSync(path.join(tmpdir(), 'rewire-lab-experiment-'));
       try {
@@ -165,6 +210,19 @@ export const tests = [
         rows.forEach((r, i) => assert.ok(Math.abs(r.accuracy - accuracyOf(files[i])) < 1e-9, `${r.run}: ${r.accuracy} vs the file's ${accuracyOf(files[i])}`));
         assert.equal((await page.getByTestId('experiment-findings').locator('li').count()), 2, 'one finding per step');
         await screenshot('experiment-finished');
+
+        // The finished networks can be attacked too: four rows, and a reading per step and kind of removal.
+        await page.getByRole('button', { name: 'Attack the hubs' }).click();
+        await page.locator('[data-testid="attack-status"]:is([data-phase="done"], [data-phase="failed"], [data-phase="stopped"])').waitFor({ timeout: 90_000 });
+        assert.equal(await page.getByTestId('attack-status').getAttribute('data-phase'), 'done', await page.getByTestId('attack-status').textContent());
+        assert.deepEqual(await page.getByTestId('attack-results').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.run)),
+          ['decay:set', 'decay:static', 'nodecay:set', 'nodecay:static']);
+        assert.equal(await page.getByTestId('attack-nodes-chart').locator('path.mean-line').count(), 8);
+        const readings = await page.getByTestId('attack-findings').locator('li').allTextContents();
+        assert.deepEqual(readings.map((r) => r.split(':')[0]), [
+          'With weight decay, 25% of the links removed', 'With weight decay, 25% of the hidden neurons removed',
+          'Without weight decay, 25% of the links removed', 'Without weight decay, 25% of the hidden neurons removed',
+        ]);
 
         // On a projector (1280×720, presentation mode) the curves of step 3 fit the screen.
         await page.getByRole('button', { name: 'Presentation mode' }).click();

@@ -35,9 +35,20 @@ export const tests = [
       await waitShown(page, 0, 0.5, 'random', 'random');
       const randomNodes = await accuracy();
       assert.ok(randomNodes < clean, `removing half the neurons at random should cost accuracy: ${clean} → ${randomNodes}`);
+      // The live figure carries its draws and a 95% interval: neurons at random are drawn three times.
+      const card = page.getByTestId(`live-accuracy-${modelId}`);
+      await page.locator(`[data-testid="live-accuracy-${modelId}"][data-draws="3"][data-wanted="3"]`).waitFor({ timeout: 60_000 });
+      const drawsLine = await page.getByTestId(`live-draws-${modelId}`).textContent();
+      const m = drawsLine.match(/^3 draws of the network trained with seed 7: mean (\d+\.\d)% \[95% CI (-?\d+\.\d)%–(\d+\.\d)%\]$/);
+      assert.ok(m, `the draws line: ${drawsLine}`);
+      const [low, high] = (await card.getAttribute('data-ci')).split('/').map(Number);
+      assert.ok(low <= Number(m[1]) / 100 + 1e-3 && Number(m[1]) / 100 - 1e-3 <= high, `mean ${m[1]}% inside [${low}, ${high}]`);
       await page.getByLabel('Which neurons').selectOption({ label: 'strongest first' });
       await waitShown(page, 0, 0.5, 'random', 'strength');
       const strongNodes = await accuracy();
+      // Strongest first makes no random choice: one draw, and the card says so.
+      await page.locator(`[data-testid="live-accuracy-${modelId}"][data-draws="1"][data-wanted="1"]`).waitFor({ timeout: 30_000 });
+      assert.match(await page.getByTestId(`live-draws-${modelId}`).textContent(), /^1 draw of the network trained with seed 7: this setting makes no random choice$/);
       assert.ok(strongNodes < randomNodes, `the strongest neurons first should hurt more than random: ${randomNodes} vs ${strongNodes}`);
 
       await page.getByLabel('Node removal', { exact: true }).fill('0');

@@ -2,6 +2,7 @@
 // to the finished experiment shipped with the page, and one status line with a progress bar.
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
+import { isAttackBusy } from '../../state/attackStep';
 import { isExperimentBusy } from '../../state/experiment';
 import { EXPERIMENT_SIZES, EXTRA_STRATEGIES, finishedFiles, type SizeId } from '../../state/experimentPlan';
 import { ProgressBar } from '../common/ProgressBar';
@@ -24,11 +25,14 @@ function useFinishedAvailable(): boolean {
 }
 
 export function ExperimentControls() {
-  const { experiment } = useLab();
+  const { experiment, attack } = useLab();
   const { pretrained } = useHosted();
+  const attackPhase = useStore(attack, (st) => st.phase);
   const s = useExperiment(useShallow((st) => ({ size: st.size, extras: st.extras, phase: st.phase, runs: st.runs, sweep: st.sweep, message: st.message })));
   const finishedAvailable = useFinishedAvailable();
   const busy = isExperimentBusy(s.phase);
+  // One Stop for the experiment and its optional attack step.
+  const attacking = isAttackBusy(attackPhase);
   const act = experiment.getState();
   const status = experimentStatus(s);
   const failed = s.phase === 'failed';
@@ -54,9 +58,9 @@ export function ExperimentControls() {
       </div>
       <div className="run-controls">
         <div className="buttons">
-          <button type="button" disabled={!busy || s.phase === 'stopping'} onClick={() => act.stop()}>Stop</button>
+          <button type="button" disabled={(!busy || s.phase === 'stopping') && attackPhase !== 'running'} onClick={() => (attacking ? attack.getState().stop() : act.stop())}>Stop</button>
           {finishedAvailable && (
-            <button type="button" disabled={busy} onClick={() => void act.showFinished((file) => pretrained.getState().loadFile(file))}>
+            <button type="button" disabled={busy || attacking} onClick={() => void act.showFinished((file) => pretrained.getState().loadFile(file))}>
               Show the finished experiment
             </button>
           )}

@@ -2,11 +2,14 @@
 // look for beside what to look at: train SET and static with weight decay, then without, then break
 // them (link removal, weight shuffling), then read the table.
 import { useMemo, type ReactNode } from 'react';
+import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import { DATASETS } from '../../data/registry';
+import { isAttackBusy } from '../../state/attackStep';
 import { isExperimentBusy, type ExperimentRun } from '../../state/experiment';
 import { EXPERIMENT_SIZES, EXPERIMENT_SWEEP_KINDS, type ExperimentStep } from '../../state/experimentPlan';
 import { useExperiment, useLab, useSession } from '../LabContext';
+import { AttackStep } from './AttackStep';
 import { AccuracyChart, RobustnessChart } from './Charts';
 import { ExperimentControls } from './Controls';
 import { accuracySeries, robustnessData, sweepCaption } from './experimentData';
@@ -65,8 +68,9 @@ const STEP_TEXT: Record<ExperimentStep, { title: string; button: string; text: R
 };
 
 function TrainStep({ step, number, runs, maxDegree }: { step: ExperimentStep; number: number; runs: ExperimentRun[]; maxDegree: number }) {
-  const { experiment } = useLab();
+  const { experiment, attack } = useLab();
   const phase = useExperiment((s) => s.phase);
+  const attacking = useStore(attack, (s) => isAttackBusy(s.phase));
   const size = useExperiment((s) => s.size);
   const mine = useMemo(() => runs.filter((r) => r.step === step), [runs, step]);
   const series = useMemo(() => accuracySeries(mine), [mine]);
@@ -80,7 +84,7 @@ function TrainStep({ step, number, runs, maxDegree }: { step: ExperimentStep; nu
         <>
           {text.text}
           <div className="buttons">
-            <button type="button" className="primary" disabled={isExperimentBusy(phase)} onClick={() => void experiment.getState().runStep(step)}>
+            <button type="button" className="primary" disabled={isExperimentBusy(phase) || attacking} onClick={() => void experiment.getState().runStep(step)}>
               {text.button}
             </button>
           </div>
@@ -138,7 +142,7 @@ export function ExperimentPanel() {
       <section className="panel experiment-head" aria-labelledby="experiment-title">
         <h2 id="experiment-title">Does rewiring make a sparse network robust?</h2>
         <p className="panel-note">
-          The lab&apos;s central experiment on {shownDataset}, in four steps. Every network has the same size and the same
+          The lab&apos;s central experiment on {shownDataset}, in four steps, and an optional fifth. Every network has the same size and the same
           seed; only the strategy and the weight decay change.
           {scope?.size === 'finished' && ' Shown: the finished full-size networks shipped with the page.'}
         </p>
@@ -158,6 +162,27 @@ export function ExperimentPanel() {
         )}
       >
         <ResultsTable runs={runs} />
+      </Step>
+      <Step
+        number={5}
+        title="Optional: attack the hubs"
+        wide
+        aside={(
+          <>
+            <p>
+              Network science asks first how a network fails at random and how it fails under <strong>targeted attack</strong>:
+              networks with hubs shrug off random failures and collapse when the hubs go. The same trained networks lose
+              links at random or the strongest (largest |w|) first, and hidden neurons at random or the <strong>hubs</strong>{' '}
+              (most links) first.
+            </p>
+            <p className="experiment-look">
+              <strong>Look for:</strong> the gap between each network&apos;s dashed (random) and solid (targeted) curve. If
+              rewiring made SET lean on a few hubs, its solid curve falls faster than static&apos;s: robust yet fragile.
+            </p>
+          </>
+        )}
+      >
+        <AttackStep />
       </Step>
     </div>
   );

@@ -57,11 +57,12 @@ export const PANEL_HELP: Readonly<Record<string, PanelHelpText>> = {
   experiment: {
     what: 'The paper\'s central experiment in one place: an adaptive (SET) and a static sparse network trained with the '
       + 'same seed and data, first with weight decay and then without, then damaged side by side (the random damage '
-      + 'repeated several times to show its spread).',
+      + 'repeated several times to show its spread); optionally, attacked at their hubs beside random failure.',
     why: 'One run can be lucky. Science needs comparisons where only one thing changes and repeats that show the spread; '
       + 'this is how the paper\'s claims were tested, and how you can check them yourself.',
     tryThis: 'Run with weight decay, then without: watch SET\'s pixel map concentrate on the digits only in the first run, '
-      + 'and compare the link-removal curves.',
+      + 'and compare the link-removal curves. Then press "Attack the hubs": does SET fall faster than static when its '
+      + 'best-connected neurons go first?',
   },
 };
 

@@ -5,6 +5,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { DATASETS } from '../../data/registry';
 import { isEvaluable } from '../../state/models';
 import type { LinkOrder, NodeOrder } from '../../engine/targeted';
+import { MAX_LIVE_DRAWS } from '../../state/liveDraws';
 import { ADVERSARIAL_SUBSET, type AttackChoice, type SliderName } from '../../state/robustness';
 import { modelColor } from '../config';
 import { useLab, useModels, useSession } from '../LabContext';
@@ -57,6 +58,7 @@ export function PerturbationControls() {
   const epsilon = useRobustness((s) => s.sliders.epsilon);
   const linkOrder = useRobustness((s) => s.sliders.linkOrder);
   const nodeOrder = useRobustness((s) => s.sliders.nodeOrder);
+  const draws = useRobustness((s) => s.liveDraws);
   return (
     <div className="perturbation-controls">
       <Slider
@@ -98,6 +100,16 @@ export function PerturbationControls() {
           {epsilon > 0
             ? `Attacks are computed on the first ${ADVERSARIAL_SUBSET.toLocaleString('en')} test images to stay quick.`
             : 'Used when ε is above 0.'}
+        </p>
+      </div>
+      <div className="field">
+        <label htmlFor="robustness-draws">Draws</label>
+        <input
+          id="robustness-draws" type="number" min={1} max={MAX_LIVE_DRAWS} step={1} value={draws} aria-describedby="robustness-draws-hint"
+          onChange={(e) => { const v = e.currentTarget.valueAsNumber; if (Number.isFinite(v)) robustness.getState().setLiveDraws(v); }}
+        />
+        <p id="robustness-draws-hint" className="field-hint">
+          Random choices are drawn this many times (seeds 1, 2, …) for the mean and its 95% interval; a setting without random choices needs one.
         </p>
       </div>
       <button type="button" className="small-button" onClick={() => robustness.getState().resetSliders()}>Reset</button>

@@ -2,6 +2,8 @@
 // a bar against the model's unperturbed accuracy, and what the numbers were measured on.
 import { useShallow } from 'zustand/react/shallow';
 import { SPLIT_COUNTS } from '../../data/registry';
+import { ci95 } from '../../engine/robustness';
+import { drawsText } from '../../state/liveDraws';
 import { comparedModels } from '../../state/robustness';
 import { useModels, useSession } from '../LabContext';
 import { modelLooks, percent } from './modelLooks';
@@ -21,7 +23,7 @@ export function LiveAccuracy() {
     : live.status === 'error'
       ? `Evaluation failed: ${live.error}`
       : live.shown
-        ? `On ${live.subset ? 'the first ' : 'all '}${images.toLocaleString('en')} test images.`
+        ? `On ${live.subset ? 'the first ' : 'all '}${images.toLocaleString('en')} test images; the big number is the draw the images below show.`
         : testReady ? '' : 'Waiting for the test set…';
 
   return (
@@ -42,12 +44,17 @@ export function LiveAccuracy() {
             const { label, color } = lookOf(m.id);
             const accuracy = live.accuracies[m.id];
             const known = accuracy !== undefined;
+            const draws = live.draws?.accuracies[m.id];
+            const ci = draws && draws.length > 1 && live.draws && draws.length >= live.draws.wanted ? ci95(draws) : null;
             return (
               <div
                 key={m.id}
                 className={live.status === 'evaluating' ? 'live-card pending' : 'live-card'}
                 data-testid={`live-accuracy-${m.id}`}
                 data-value={known ? accuracy.toFixed(6) : ''}
+                data-draws={draws?.length ?? 0}
+                data-wanted={live.draws?.wanted ?? 0}
+                data-ci={ci ? `${ci.low.toFixed(6)}/${ci.high.toFixed(6)}` : ''}
                 style={{ borderTopColor: color }}
               >
                 <div className="live-label"><span className="swatch" style={{ background: color }} aria-hidden="true" />{label}</div>
@@ -61,6 +68,11 @@ export function LiveAccuracy() {
                   {known && m.accuracy !== null && Math.abs(accuracy - m.accuracy) >= 0.0005
                     && ` · ${accuracy > m.accuracy ? '+' : '−'}${(Math.abs(accuracy - m.accuracy) * 100).toFixed(1)} pts`}
                 </div>
+                {known && live.draws && (
+                  <div className="live-draws" data-testid={`live-draws-${m.id}`}>
+                    {drawsText(draws, live.draws.wanted, m.config.seed)}
+                  </div>
+                )}
               </div>
             );
           })}
