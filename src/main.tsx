@@ -51,6 +51,8 @@ const lab = createLab({
   choiceMemory: pageChoiceMemory(),
   initialConfig: configFromUrl(opening.state),
   initialPanel: opening.state.panel,
+  // The page keeps only the test set; each worker that trains fetches the training set itself.
+  trainingSetInWorkers: true,
 });
 const presentation = createPresentationStore(opening.state.present);
 const sliders = slidersFromUrl(opening.state);
