@@ -4,8 +4,8 @@
 // their own lanes. No DOM here, and no postMessage either: events go out through `post`, so Node
 // tests drive the same code the page runs.
 import {
-  destroyWebGpuDevice, isDeviceLossError, selectBackend as selectTfBackend, tensorMemory, watchDeviceLoss as watchTfDeviceLoss,
-  type BackendInfo, type DeviceLoss,
+  borrowBackend as borrowTfBackend, destroyWebGpuDevice, isDeviceLossError, selectBackend as selectTfBackend, tensorMemory, watchDeviceLoss as watchTfDeviceLoss,
+  type BackendInfo, type BorrowedBackend, type DeviceLoss,
 } from '../engine/backend';
 import { createDevicePath } from '../engine/device/path';
 import { selfCheckFusedStep, type SelfCheckResult } from '../engine/device/selfCheck';
@@ -55,6 +55,8 @@ export interface WorkerHostOptions {
    * `selectBackend` is a test's seam: its fake GPU's paths are spies that count every step).
    */
   measureOnFirstTraining?: boolean;
+  /** Lends WebGL for timing beside WebGPU (default: tfjs's, unless `selectBackend` is a test's seam). */
+  borrowBackend?(name: 'webgl'): Promise<BorrowedBackend>;
   /** How `loadData` fetches a split (default src/data/loadBrowser.ts's loadSplit, over the global fetch). */
   loadSplit?: SplitLoader;
 }
@@ -229,7 +231,8 @@ export function createWorkerHost(post: (event: WorkerEvent) => void, options: Wo
     if (insisted || (chosenOnce && !force) || (!force && !measureOnFirst)) return;
     const choice = await ensureBackend();
     const info = lastSelected;
-    const ctx = { backend: choice.backend, adapter: info?.adapter, software: choice.software, skippedSoftware: info?.skippedSoftware, fusedOk, makePath };
+    const borrow = options.borrowBackend ?? (options.selectBackend ? undefined : borrowTfBackend);
+    const ctx = { backend: choice.backend, adapter: info?.adapter, software: choice.software, skippedSoftware: info?.skippedSoftware, fusedOk, makePath, borrow };
     if (!force && !hasGpuToTime(ctx)) return;
     await data.settled(config.dataset);
     const train = data.get(config.dataset, 'train');
