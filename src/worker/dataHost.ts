@@ -47,7 +47,8 @@ export function createDataHost(post: (event: WorkerEvent) => void, load: SplitLo
   };
 
   const answer = (cmd: Cmd<'loadData'>, data: DataArrays) => {
-    const shared = data.images.buffer instanceof SharedArrayBuffer ? { images: data.images, labels: data.labels } : undefined;
+    // Outside a cross-origin isolated page the name SharedArrayBuffer does not even exist.
+    const shared = typeof SharedArrayBuffer === 'function' && data.images.buffer instanceof SharedArrayBuffer ? { images: data.images, labels: data.labels } : undefined;
     post({ type: 'dataReady', requestId: cmd.requestId, dataset: cmd.dataset, split: cmd.split, count: data.count, ...(shared ? { shared } : {}) });
   };
 

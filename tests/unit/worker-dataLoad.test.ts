@@ -78,6 +78,15 @@ describe('a worker fetches its training set', () => {
     expect(fetchesOf(TRAIN_IMAGES)).toBe(1);
   });
 
+  it('in a worker of a page that is not cross-origin isolated (no SharedArrayBuffer at all)', async () => {
+    vi.stubGlobal('SharedArrayBuffer', undefined);
+    const { host, of } = recordingHost();
+    await host.handle({ type: 'loadData', requestId: 4, dataset: 'mnist', split: 'test', baseUrl: BASE, shared: true });
+    expect(of('dataFailed')).toEqual([]);
+    expect(of('dataReady')).toMatchObject([{ requestId: 4, split: 'test', count: 10000 }]);
+    expect(of('dataReady')[0].shared).toBeUndefined();
+  });
+
   it('into shared memory when asked, handing the buffers back', async () => {
     const { host, of } = recordingHost();
     await host.handle({ type: 'loadData', requestId: 3, dataset: 'mnist', split: 'train', baseUrl: BASE, shared: true });
