@@ -65,6 +65,8 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
   /** Where each split a worker fetches itself comes from (the page's `loadData`), and the pool's own loads. */
   const sources = new Map<string, Cmd<'loadData'>>();
   const ownLoads = new Map<number, string>();
+  /** Each model's dataset, so a run resumed on another worker (after a crash) is given its data there. */
+  const datasetOf = new Map<string, string>();
   let init: Cmd<'init'> | null = null;
   let nextLoad = 0;
 
@@ -128,7 +130,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
   };
 
   const trainOn = (worker: number, cmd: Cmd<'train'> | Cmd<'resumeTraining'>) => {
-    const dataset = cmd.type === 'train' ? cmd.config.dataset : undefined;
+    const dataset = cmd.type === 'train' ? cmd.config.dataset : datasetOf.get(cmd.modelId);
     if (dataset) for (const split of ['train', 'test']) ensureData(worker, `${dataset}/${split}`);
     runs.set(cmd.runToken, worker);
     training.set(worker, cmd.runToken);
@@ -169,6 +171,9 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
         if (ownLoads.delete(event.requestId)) return;
         break;
       case 'trainStarted':
+        datasetOf.set(event.modelId, event.config.dataset);
+        hold(event.modelId, worker, true);
+        break;
       case 'trainResumed':
         hold(event.modelId, worker, true);
         break;

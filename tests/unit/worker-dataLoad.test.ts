@@ -188,3 +188,35 @@ describe('a pool whose workers fetch the training set', () => {
     pool.terminate();
   });
 });
+
+describe('a crashed worker of the pool', () => {
+  it('fetches the training set again for the run it resumes', async () => {
+    const current: InProcessWorker[] = [];
+    const pool = createWorkerPool({
+      size: 2,
+      spawn: (index) => createSupervisedClient({
+        // Each start is a fresh worker: a crash loses everything it held.
+        spawn: () => { current[index] = new InProcessWorker({ denseOnDevice: () => false }); return createLabClient(current[index]); },
+      }),
+    });
+    const events: WorkerEvent[] = [];
+    pool.subscribe((e) => events.push(e));
+    const lab = createLab({ client: pool, loadSplit, baseUrl: BASE, galleryCount: 3, trainingSetInWorkers: true });
+    pool.send({ type: 'init', preferBackend: 'cpu' });
+    expect(await lab.session.getState().ensureSplit('test')).toBe(true);
+    expect(await lab.session.getState().ensureSplit('train')).toBe(true);
+    pool.send({ type: 'train', runToken: 1, config: run(1) });
+    pool.send({ type: 'train', runToken: 2, config: tinyConfig({ seed: 2, epochs: 3, trainLimit: 200 }) });
+    await until(() => events.some((e) => e.type === 'checkpoint' && e.runToken === 2), 'the second run\'s first checkpoint', 60_000);
+    const modelId = (events.find((e) => e.type === 'trainStarted' && e.runToken === 2) as Extract<WorkerEvent, { type: 'trainStarted' }>).modelId;
+    current[1].crash();
+    await until(() => events.some((e) => e.type === 'workerRestarted'), 'the restart', 20_000);
+    pool.send({ type: 'resumeTraining', runToken: 3, modelId });
+    await until(() => events.some((e) => (e.type === 'trainDone' && e.runToken === 3) || (e.type === 'error' && e.runToken === 3)), 'the resumed run', 60_000);
+    expect(events.filter((e) => e.type === 'error' && !e.fatal)).toEqual([]);
+    expect(current[1].received.filter((c) => c.type === 'loadData').map((c) => c.type === 'loadData' && c.split)).toEqual(['train']);
+    expect(events.find((e) => e.type === 'trainDone' && e.runToken === 3)).toMatchObject({ modelId });
+    lab.dispose();
+    pool.terminate();
+  });
+});
