@@ -47,6 +47,12 @@ function folderUrl(dataset: DatasetName, baseUrl: string): string {
   return `${baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`}${datasetDir(dataset)}`;
 }
 
+/** The two files of a split, as absolute URLs against `pageHref` (what a worker fetches for it). */
+export function splitUrls(dataset: DatasetName, split: Split, baseUrl: string, pageHref: string): string[] {
+  const folder = new URL(folderUrl(dataset, baseUrl), pageHref).href;
+  return [folder + assetFileName(SPLIT_FILES[split].images), folder + assetFileName(SPLIT_FILES[split].labels)];
+}
+
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }

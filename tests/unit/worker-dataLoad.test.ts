@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { clearDataCache, loadSplit } from '../../src/data/loadBrowser';
+import { clearDataCache, loadSplit, splitUrls } from '../../src/data/loadBrowser';
+import { runtimeCachedUrls } from '../../src/offlineRules';
 import { REPO_ROOT } from '../../src/data/loadNode';
 import { createLab } from '../../src/state/lab';
 import type { LoadSplit } from '../../src/state/session';
@@ -218,5 +219,15 @@ describe('a crashed worker of the pool', () => {
     expect(events.find((e) => e.type === 'trainDone' && e.runToken === 3)).toMatchObject({ modelId });
     lab.dispose();
     pool.terminate();
+  });
+});
+
+describe('the page tops up the offline cache with what the workers fetched', () => {
+  it('names the training files under a relative or absolute base, and the service worker rule caches them', () => {
+    const page = 'https://example.org/lab/?panel=train';
+    const urls = splitUrls('fashion-mnist', 'train', './', page);
+    expect(urls).toEqual(['https://example.org/lab/data/fashion-mnist/train-images-idx3-ubyte.gz', 'https://example.org/lab/data/fashion-mnist/train-labels-idx1-ubyte.gz']);
+    expect(runtimeCachedUrls(urls, 'https://example.org/lab/')).toEqual(urls);
+    expect(splitUrls('mnist', 'train', '/lab/', page)[0]).toBe('https://example.org/lab/data/mnist/train-images-idx3-ubyte.gz');
   });
 });
