@@ -5,7 +5,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { SPLIT_COUNTS } from './data/registry';
-import { loadSplit } from './data/loadBrowser';
+import { loadSplit, splitUrls } from './data/loadBrowser';
 import { createLab } from './state/lab';
 import { createPretrainedStore } from './state/pretrained';
 import { configFromUrl, labUrlSource, parseUrlState, slidersFromUrl, startUrlSync } from './state/url';
@@ -51,6 +51,8 @@ const lab = createLab({
   choiceMemory: pageChoiceMemory(),
   initialConfig: configFromUrl(opening.state),
   initialPanel: opening.state.panel,
+  // The page keeps only the test set; each worker that trains fetches the training set itself.
+  trainingSetInWorkers: true,
 });
 const presentation = createPresentationStore(opening.state.present);
 const sliders = slidersFromUrl(opening.state);
@@ -87,8 +89,22 @@ lab.session.subscribe((s, previous) => {
   if (s.dataset !== previous.dataset) void pretrained.getState().loadFor(s.dataset);
 });
 
+/** The training set's files, once the workers that fetched them hold it (none if no training set was asked for yet). */
+function trainingSetFetchedByWorkers(): Promise<string[]> {
+  return new Promise((resolve) => {
+    const check = (): boolean => {
+      const { loads, dataset } = lab.session.getState();
+      if (loads.train.status === 'loading') return false;
+      resolve(loads.train.status === 'ready' ? splitUrls(dataset, 'train', import.meta.env.BASE_URL, window.location.href) : []);
+      return true;
+    };
+    if (check()) return;
+    const stop = lab.session.subscribe(() => { if (check()) stop(); });
+  });
+}
+
 const update = createUpdateStore();
-startOffline(update, import.meta.env.BASE_URL);
+startOffline(update, import.meta.env.BASE_URL, trainingSetFetchedByWorkers);
 
 createRoot(container).render(
   <StrictMode>

@@ -10,10 +10,10 @@ import type { UpdateStore } from './views/update/updateStore';
  * Registers the service worker once the page has loaded. Where there is none (plain http on a LAN, a
  * browser or test harness that blocks it) the page works as before, online only.
  */
-export function startOffline(update: UpdateStore, baseUrl: string): void {
+export function startOffline(update: UpdateStore, baseUrl: string, fetchedByWorkers?: () => Promise<string[]>): void {
   if (!('serviceWorker' in navigator)) return;
   if (navigator.serviceWorker.controller === null) {
-    navigator.serviceWorker.addEventListener('controllerchange', () => topUpRuntimeCache(baseUrl), { once: true });
+    navigator.serviceWorker.addEventListener('controllerchange', () => topUpRuntimeCache(baseUrl, fetchedByWorkers), { once: true });
   }
   const updateServiceWorker = registerSW({
     // Ask for a new version at every load and whenever the network comes back: the browser's own check on
@@ -37,15 +37,16 @@ export function startOffline(update: UpdateStore, baseUrl: string): void {
  * On a first visit the dense models (and perhaps a training set) were fetched before the service worker
  * took control, so it never saw them. Fetch them once more through it — from the browser's HTTP cache,
  * so nothing is downloaded twice — and it keeps a copy for the next, perhaps offline, visit. Fetches
- * still in flight at take-over are caught when they finish.
+ * still in flight at take-over are caught when they finish. A training set is fetched by the workers,
+ * whose requests the page's resource timeline never lists: `fetchedByWorkers` names those files once
+ * the workers hold them.
  */
-function topUpRuntimeCache(baseUrl: string): void {
+function topUpRuntimeCache(baseUrl: string, fetchedByWorkers?: () => Promise<string[]>): void {
   const takenOverAt = performance.now();
   const scope = new URL(baseUrl, window.location.href).href;
   const seen = new Set<string>();
-  const topUp = (entries: PerformanceEntryList) => {
-    const before = entries.filter((e) => e.startTime < takenOverAt).map((e) => e.name);
-    for (const url of runtimeCachedUrls(before, scope)) {
+  const topUp = (fetchedBefore: string[]) => {
+    for (const url of runtimeCachedUrls(fetchedBefore, scope)) {
       if (seen.has(url)) continue;
       seen.add(url);
       void fetch(url, { cache: 'force-cache' })
@@ -53,6 +54,7 @@ function topUpRuntimeCache(baseUrl: string): void {
         .catch(() => undefined); // offline again or gone: the next visit caches it
     }
   };
-  const observer = new PerformanceObserver((list) => topUp(list.getEntries()));
+  const observer = new PerformanceObserver((list) => topUp(list.getEntries().filter((e) => e.startTime < takenOverAt).map((e) => e.name)));
   observer.observe({ type: 'resource', buffered: true });
+  void fetchedByWorkers?.().then(topUp, () => undefined);
 }

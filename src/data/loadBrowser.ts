@@ -1,4 +1,4 @@
-// Loads a dataset split in the page (main thread, no tfjs): fetches the manifest and the split's
+// Loads a dataset split in the page or a worker (no tfjs): fetches the manifest and the split's
 // two .gz assets, streams them with progress, gunzips with DecompressionStream, verifies, parses.
 import type { DataArrays } from '../engine/types';
 import { IMAGE_SIZE } from '../engine/constants';
@@ -22,6 +22,11 @@ export interface LoadSplitOptions {
   signal?: AbortSignal;
   /** Check each file's SHA-256 against the manifest (default true). */
   verify?: boolean;
+  /**
+   * Keep the arrays for the next call (default true). A worker that keeps its own copy (or a shared
+   * one) says false, so the parsed split is not held twice.
+   */
+  cache?: boolean;
 }
 
 interface CachedSplit {
@@ -40,6 +45,12 @@ export function clearDataCache(): void {
 
 function folderUrl(dataset: DatasetName, baseUrl: string): string {
   return `${baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`}${datasetDir(dataset)}`;
+}
+
+/** The two files of a split, as absolute URLs against `pageHref` (what a worker fetches for it). */
+export function splitUrls(dataset: DatasetName, split: Split, baseUrl: string, pageHref: string): string[] {
+  const folder = new URL(folderUrl(dataset, baseUrl), pageHref).href;
+  return [folder + assetFileName(SPLIT_FILES[split].images), folder + assetFileName(SPLIT_FILES[split].labels)];
 }
 
 function messageOf(e: unknown): string {
@@ -271,6 +282,7 @@ function intact(data: DataArrays): boolean {
  */
 export async function loadSplit(dataset: DatasetName, split: Split, opts: LoadSplitOptions): Promise<DataArrays> {
   const verify = opts.verify ?? true;
+  if (opts.cache === false) return fetchSplit(dataset, split, opts, verify);
   const folder = folderUrl(dataset, opts.baseUrl);
   const key = `${folder}|${split}`;
   const cached = splitCache.get(key);

@@ -180,6 +180,25 @@ export async function selectBackend(preference?: BackendName, exclude: readonly 
   throw new Error(`backend.ts: no tfjs backend could be started (${reasons.join('; ')})`);
 }
 
+/** A backend lent for timing beside the one in use: `release` switches tfjs back. */
+export type BorrowedBackend = { ok: true; release(): Promise<void> } | { ok: false; reason: string; software?: boolean };
+
+/**
+ * Makes `name` the active backend for a while (the measured choice times WebGL beside WebGPU), unless it
+ * runs on a software rasteriser (WebGL's renderer string names SwiftShader, llvmpipe…: not timed). On
+ * refusal, and on `release`, the backend in use before is active again, its tensors untouched.
+ */
+export async function borrowBackend(name: 'webgl'): Promise<BorrowedBackend> {
+  const previous = tf.getBackend();
+  const back = async () => { if (tf.getBackend() !== previous) await tf.setBackend(previous); };
+  const attempt = await TRIES[name](false);
+  if (!attempt.ok) {
+    await back();
+    return { ok: false, reason: attempt.reason.replace(`${name}: `, ''), ...(attempt.software ? { software: true } : {}) };
+  }
+  return { ok: true, release: back };
+}
+
 /** What the page is told when the GPU device under a backend goes away. */
 export interface DeviceLoss {
   backend: BackendName;

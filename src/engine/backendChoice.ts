@@ -66,6 +66,8 @@ export interface Candidate {
   skip?: string;
   /** Makes it the active backend and a path on it (for timing). */
   open(): Promise<ComputePath>;
+  /** After timing: gives the backend in use back (a backend borrowed for timing). */
+  close?(): Promise<void>;
 }
 
 /**

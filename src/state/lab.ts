@@ -27,6 +27,8 @@ export interface LabOptions {
   choiceMemory?: SessionDeps['choiceMemory'];
   initialConfig?: TrainConfig;
   initialPanel?: string;
+  /** The workers fetch the training set themselves (see SessionDeps.trainingSetInWorkers). */
+  trainingSetInWorkers?: boolean;
 }
 
 export type Lab = ReturnType<typeof createLab>;
@@ -41,6 +43,7 @@ export function createLab(options: LabOptions) {
     initialDataset: options.initialDataset,
     preferBackend: options.preferBackend,
     choiceMemory: options.choiceMemory,
+    trainingSetInWorkers: options.trainingSetInWorkers,
   });
   // The Train panel and the Experiment panel both start runs; the worker wants their tokens increasing.
   const runTokens = createRunTokens();

@@ -9,7 +9,7 @@ import type { LabClient } from '../worker/client';
 import { describeTimings, type BackendChoiceResult, type ChoiceMemory } from '../engine/backendChoice';
 import type { SelfCheckResult } from '../engine/device/selfCheck';
 import type { TrainConfig } from '../engine/types';
-import type { AdapterInfo, BackendName, PathKind, Split, WorkerEvent } from '../worker/protocol';
+import { nextRequestId, type AdapterInfo, type BackendName, type PathKind, type Split, type WorkerEvent } from '../worker/protocol';
 
 export interface LoadOptions {
   baseUrl: string;
@@ -85,6 +85,21 @@ export interface SessionDeps {
   preferBackend?: BackendName;
   /** Where measured backend choices are remembered (the page's localStorage); none: not remembered. */
   choiceMemory?: ChoiceMemory & { keys(): string[] };
+  /**
+   * The workers fetch and check the training set themselves (`loadData`), so the page never holds it;
+   * the page loads only the test set (the gallery and the Draw panel use it). Off: the page loads both
+   * with `loadSplit` and sends them (`setData`).
+   */
+  trainingSetInWorkers?: boolean;
+}
+
+/** An absolute base URL: a worker resolves a relative one against its own script's folder, not the page's. */
+function absoluteBase(baseUrl: string): string {
+  try {
+    return new URL(baseUrl, (globalThis as { location?: { href?: string } }).location?.href).href;
+  } catch {
+    return baseUrl;
+  }
 }
 
 const idleLoad = (): SplitLoad => ({ status: 'idle', dataset: null, loadedBytes: 0, totalBytes: 0, count: 0 });
@@ -102,9 +117,39 @@ export function createSessionStore(deps: SessionDeps): StoreApi<SessionState> & 
     const setLoad = (split: Split, patch: Partial<SplitLoad>) =>
       set((s) => ({ loads: { ...s.loads, [split]: { ...s.loads[split], ...patch } } }));
 
+    /** Asks the workers to fetch a split; resolves with its size once one holds it. */
+    const loadInWorkers = (dataset: DatasetName, split: Split, abort: AbortController): Promise<number> => new Promise((resolve, reject) => {
+      const requestId = nextRequestId();
+      const stop = client.subscribe((event) => {
+        if (event.type === 'error' && event.fatal) {
+          stop();
+          reject(new Error('a worker crashed while it loaded the set; try again'));
+          return;
+        }
+        if (!('requestId' in event) || event.requestId !== requestId) return;
+        if (event.type === 'dataProgress') {
+          if (!abort.signal.aborted && get().dataset === dataset) setLoad(split, { loadedBytes: event.loadedBytes, totalBytes: event.totalBytes });
+        } else if (event.type === 'dataReady' || event.type === 'dataFailed' || event.type === 'error') {
+          stop();
+          if (event.type === 'dataReady') resolve(event.count);
+          else reject(new Error(event.message));
+        }
+      });
+      // A crashed worker never answers: the store sends the split again to the new one.
+      abort.signal.addEventListener('abort', () => { stop(); reject(abort.signal.reason); }, { once: true });
+      client.send({ type: 'loadData', requestId, dataset, split, baseUrl: absoluteBase(baseUrl) });
+    });
+
     const load = async (dataset: DatasetName, split: Split, abort: AbortController): Promise<boolean> => {
       setLoad(split, { status: 'loading', dataset, loadedBytes: 0, totalBytes: 0, count: 0 });
       try {
+        if (split === 'train' && deps.trainingSetInWorkers) {
+          const count = await loadInWorkers(dataset, split, abort);
+          if (abort.signal.aborted) return false;
+          inWorker.set(`${dataset}/${split}`, count);
+          if (get().dataset === dataset) setLoad(split, { status: 'ready', count });
+          return true;
+        }
         const data = await loadSplit(dataset, split, {
           baseUrl,
           signal: abort.signal,

@@ -1,11 +1,11 @@
 // What the training worker does with each command: picks the backend (and moves off one whose GPU
-// is lost), holds the datasets it was sent, keeps every trained, loaded or restored model, and hands
+// is lost), holds the datasets it was sent or fetched itself (dataHost.ts), keeps every trained, loaded or restored model, and hands
 // training (trainHost.ts), evaluations (evalHost.ts) and single-image attacks (attackHost.ts) to
 // their own lanes. No DOM here, and no postMessage either: events go out through `post`, so Node
 // tests drive the same code the page runs.
 import {
-  destroyWebGpuDevice, isDeviceLossError, selectBackend as selectTfBackend, tensorMemory, watchDeviceLoss as watchTfDeviceLoss,
-  type BackendInfo, type DeviceLoss,
+  borrowBackend as borrowTfBackend, destroyWebGpuDevice, isDeviceLossError, selectBackend as selectTfBackend, tensorMemory, watchDeviceLoss as watchTfDeviceLoss,
+  type BackendInfo, type BorrowedBackend, type DeviceLoss,
 } from '../engine/backend';
 import { createDevicePath } from '../engine/device/path';
 import { selfCheckFusedStep, type SelfCheckResult } from '../engine/device/selfCheck';
@@ -13,9 +13,9 @@ import type { BackendInfo as SelectedBackend } from '../engine/backend';
 import { decideBackend, hasGpuToTime } from './backendHost';
 import { MODEL_FILE_EXTENSION, parseModelFile, serializeModel } from '../engine/modelFile';
 import { createSparseCpuPath } from '../engine/sparseCpu';
-import { IMAGE_SIZE } from '../engine/constants';
-import type { ComputePath, DataArrays, DatasetName, TrainConfig } from '../engine/types';
+import type { ComputePath, DatasetName, TrainConfig } from '../engine/types';
 import { createAttackHost } from './attackHost';
+import { createDataHost, splitName, type SplitLoader } from './dataHost';
 import { checkpointProblems } from './checkpoint';
 import { createEvalHost, type HeldModel, type HostContext } from './evalHost';
 import type { BackendName, WorkerCommand, WorkerEvent } from './protocol';
@@ -55,6 +55,10 @@ export interface WorkerHostOptions {
    * `selectBackend` is a test's seam: its fake GPU's paths are spies that count every step).
    */
   measureOnFirstTraining?: boolean;
+  /** Lends WebGL for timing beside WebGPU (default: tfjs's, unless `selectBackend` is a test's seam). */
+  borrowBackend?(name: 'webgl'): Promise<BorrowedBackend>;
+  /** How `loadData` fetches a split (default src/data/loadBrowser.ts's loadSplit, over the global fetch). */
+  loadSplit?: SplitLoader;
 }
 
 /** A dense model's evaluation goes to the device only where there is a real GPU under it. */
@@ -82,7 +86,7 @@ export function createWorkerHost(post: (event: WorkerEvent) => void, options: Wo
   const makePath = options.makePath ?? ((b: BackendName) => defaultPath(b, fusedOk));
   const denseOnDevice = options.denseOnDevice ?? denseOnHardwareGpu;
   const measureOnFirst = options.measureOnFirstTraining ?? options.selectBackend === undefined;
-  const datasets = new Map<string, DataArrays>();
+  const data = createDataHost(post, options.loadSplit);
   const models = new Map<string, TrainedModel>();
   let modelCount = 0;
   /** Set by `init` in a pool's later workers, so their model ids never meet another worker's. */
@@ -177,7 +181,7 @@ export function createWorkerHost(post: (event: WorkerEvent) => void, options: Wo
       return model;
     },
     testSet: (dataset: DatasetName) => {
-      const test = datasets.get(`${dataset}/test`);
+      const test = data.get(dataset, 'test');
       if (!test) throw new Error(`${FILE}: the ${dataset} test set has not been sent to the worker`);
       return test;
     },
@@ -201,9 +205,11 @@ export function createWorkerHost(post: (event: WorkerEvent) => void, options: Wo
     },
     fallbackFrom,
     datasets: (config) => {
-      const train = datasets.get(`${config.dataset}/train`);
-      const test = datasets.get(`${config.dataset}/test`);
+      const train = data.get(config.dataset, 'train');
+      const test = data.get(config.dataset, 'test');
       if (!train || !test) {
+        const why = data.failure(config.dataset, train ? 'test' : 'train');
+        if (why) throw new Error(`Could not load the ${splitName(config.dataset, train ? 'test' : 'train')} in the worker: ${why}`);
         const missing = [!train && 'training', !test && 'test'].filter(Boolean).join(' and ');
         throw new Error(`${FILE}: the ${config.dataset} ${missing} set has not been sent to the worker`);
       }
@@ -225,9 +231,11 @@ export function createWorkerHost(post: (event: WorkerEvent) => void, options: Wo
     if (insisted || (chosenOnce && !force) || (!force && !measureOnFirst)) return;
     const choice = await ensureBackend();
     const info = lastSelected;
-    const ctx = { backend: choice.backend, adapter: info?.adapter, software: choice.software, skippedSoftware: info?.skippedSoftware, fusedOk, makePath };
+    const borrow = options.borrowBackend ?? (options.selectBackend ? undefined : borrowTfBackend);
+    const ctx = { backend: choice.backend, adapter: info?.adapter, software: choice.software, skippedSoftware: info?.skippedSoftware, fusedOk, makePath, borrow };
     if (!force && !hasGpuToTime(ctx)) return;
-    const train = datasets.get(`${config.dataset}/train`);
+    await data.settled(config.dataset);
+    const train = data.get(config.dataset, 'train');
     if (!train) throw new Error(`${FILE}: the ${config.dataset} training set has not been sent to the worker, so the paths cannot be timed`);
     chosenOnce = true;
     const { key, result } = await decideBackend(ctx, config, train, remembered, force);
@@ -236,15 +244,6 @@ export function createWorkerHost(post: (event: WorkerEvent) => void, options: Wo
       await backend;
     }
     post({ type: 'backendChoice', key, result });
-  };
-
-  const setData = (cmd: Extract<WorkerCommand, { type: 'setData' }>) => {
-    const { dataset, split, images, labels, count } = cmd;
-    if (!Number.isInteger(count) || count < 1 || images.length !== count * IMAGE_SIZE || labels.length !== count) {
-      throw new Error(`${FILE}: the ${dataset} ${split} set arrived malformed (${images.length} pixel bytes and ${labels.length} labels for ${count} images)`);
-    }
-    datasets.set(`${dataset}/${split}`, { images, labels, count });
-    post({ type: 'dataReady', dataset, split, count });
   };
 
   /** New ids never reuse a restored one ("m7" restored: the next model is m8); another worker's ids are its own. */
@@ -326,7 +325,9 @@ export function createWorkerHost(post: (event: WorkerEvent) => void, options: Wo
           await ensureBackend(cmd.preferBackend, cmd.runToken);
           return;
         case 'setData':
-          return setData(cmd);
+          return data.setData(cmd);
+        case 'loadData':
+          return await data.loadData(cmd);
         case 'measureBackends':
           return await chooseBackendFor(cmd.config, true);
         case 'useBackend':
@@ -335,10 +336,15 @@ export function createWorkerHost(post: (event: WorkerEvent) => void, options: Wo
           return;
         case 'train':
           epochTensors = [];
+          // The training set may still be on its way (fetched by this worker): the run starts when it lands.
+          await data.settled(cmd.config.dataset);
           await chooseBackendFor(cmd.config, false);
           return await training.start(cmd.runToken, cmd.config);
-        case 'resumeTraining':
+        case 'resumeTraining': {
+          const dataset = models.get(cmd.modelId)?.config.dataset;
+          if (dataset) await data.settled(dataset);
           return await training.resume(cmd.runToken, cmd.modelId);
+        }
         case 'pause':
         case 'resume':
         case 'stop':

@@ -6,7 +6,7 @@
 // worker runs it. Layering: pool → supervised worker (supervisor.ts) → protocol (client.ts).
 import type { LabClient, WorkerListener } from './client';
 import { createSplitter } from './poolSplits';
-import type { ModelRestore, WorkerCommand, WorkerEvent } from './protocol';
+import { nextRequestId, type ModelRestore, type WorkerCommand, type WorkerEvent } from './protocol';
 
 /** One worker of the pool: a supervised client that can hand out copies of the models it keeps. */
 export interface PoolMember extends LabClient {
@@ -19,7 +19,9 @@ export interface PoolOptions {
   spawn(index: number): PoolMember;
   /**
    * Training and test sets are shared with every worker without a copy when the page can make
-   * SharedArrayBuffers (crossOriginIsolated); otherwise each worker gets its own copy.
+   * SharedArrayBuffers (crossOriginIsolated): a training set is fetched and parsed by one worker
+   * into shared memory. Otherwise each worker that trains fetches and parses its own (the HTTP cache
+   * or the service worker answers after the first download), and the test set is copied to each.
    */
   shareData?: boolean;
   /** Merged into the page's `init` for every worker (the debug self-check failure). */
@@ -60,6 +62,11 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
   /** The data each worker holds, and the sets kept to give to a worker that needs them. */
   const dataOf = Array.from({ length: size }, () => new Set<string>());
   const data = new Map<string, Cmd<'setData'>>();
+  /** Where each split a worker fetches itself comes from (the page's `loadData`), and the pool's own loads. */
+  const sources = new Map<string, Cmd<'loadData'>>();
+  const ownLoads = new Map<number, string>();
+  /** Each model's dataset, so a run resumed on another worker (after a crash) is given its data there. */
+  const datasetOf = new Map<string, string>();
   let init: Cmd<'init'> | null = null;
   let nextLoad = 0;
 
@@ -90,8 +97,18 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
   };
 
   const ensureData = (worker: number, key: string) => {
+    if (dataOf[worker].has(key)) return;
     const cmd = data.get(key);
-    if (!cmd || dataOf[worker].has(key)) return;
+    const source = sources.get(key);
+    if (!cmd && source) {
+      // The worker fetches it itself; a run sent next waits in the worker for it to land.
+      const requestId = nextRequestId();
+      ownLoads.set(requestId, key);
+      members[worker].send({ ...source, requestId, shared: false });
+      dataOf[worker].add(key);
+      return;
+    }
+    if (!cmd) return;
     const copy = options.shareData ? cmd : { ...cmd, images: cmd.images.slice(), labels: cmd.labels.slice() };
     members[worker].send(copy);
     dataOf[worker].add(key);
@@ -113,7 +130,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
   };
 
   const trainOn = (worker: number, cmd: Cmd<'train'> | Cmd<'resumeTraining'>) => {
-    const dataset = cmd.type === 'train' ? cmd.config.dataset : undefined;
+    const dataset = cmd.type === 'train' ? cmd.config.dataset : datasetOf.get(cmd.modelId);
     if (dataset) for (const split of ['train', 'test']) ensureData(worker, `${dataset}/${split}`);
     runs.set(cmd.runToken, worker);
     training.set(worker, cmd.runToken);
@@ -131,11 +148,32 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     if (splitter.takes(event)) return;
     switch (event.type) {
       case 'ready':
-      case 'dataReady':
-        // Every worker says so; the page's badge and loaders need to hear it once.
+        // Every worker says so; the page's badge needs to hear it once.
         if (worker !== 0) return;
         break;
+      case 'dataReady': {
+        if (event.requestId === undefined) return; // a `setData` arrived: nobody waits for that
+        const key = `${event.dataset}/${event.split}`;
+        if (event.shared) {
+          // One parse in shared memory: every other worker gets the same buffers.
+          data.set(key, { type: 'setData', dataset: event.dataset, split: event.split, images: event.shared.images, labels: event.shared.labels, count: event.count });
+        }
+        if (ownLoads.delete(event.requestId)) return;
+        emit(event.shared ? { type: 'dataReady', requestId: event.requestId, dataset: event.dataset, split: event.split, count: event.count } : event);
+        return;
+      }
+      case 'dataProgress':
+        if (ownLoads.has(event.requestId)) return;
+        break;
+      case 'dataFailed':
+        // The worker holds nothing: a later run there asks again (and fails with the reason if it fails again).
+        dataOf[worker].delete(`${event.dataset}/${event.split}`);
+        if (ownLoads.delete(event.requestId)) return;
+        break;
       case 'trainStarted':
+        datasetOf.set(event.modelId, event.config.dataset);
+        hold(event.modelId, worker, true);
+        break;
       case 'trainResumed':
         hold(event.modelId, worker, true);
         break;
@@ -184,7 +222,18 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
       }
       case 'measureBackends':
         // Timed on one worker: workers timing at once would slow each other's figures down.
+        for (const split of ['train', 'test']) ensureData(0, `${command.config.dataset}/${split}`);
         return members[0].send(command);
+      case 'loadData': {
+        // One worker fetches it (one that holds it answers at once); the others when a run goes to them.
+        const key = `${command.dataset}/${command.split}`;
+        sources.set(key, command);
+        data.delete(key);
+        let worker = dataOf.findIndex((set) => set.has(key));
+        if (worker < 0) worker = 0;
+        dataOf[worker].add(key);
+        return members[worker].send({ ...command, shared: options.shareData === true });
+      }
       case 'setData': {
         const key = `${command.dataset}/${command.split}`;
         const kept = options.shareData ? { ...command, images: shared(command.images), labels: shared(command.labels) } : command;

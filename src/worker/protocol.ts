@@ -52,6 +52,12 @@ export type WorkerCommand =
   /** Another worker of the pool measured: use its choice instead of measuring again. */
   | { type: 'useBackend'; result: BackendChoiceResult }
   | { type: 'setData'; dataset: DatasetName; split: Split; images: Uint8Array; labels: Uint8Array; count: number }
+  /**
+   * The worker fetches a split itself from `baseUrl` (an absolute URL: the page's data folder's parent),
+   * checks it against the manifest and keeps it; `shared`: into SharedArrayBuffers, returned with
+   * `dataReady` so the pool hands the one copy to every worker (a cross-origin isolated page only).
+   */
+  | { type: 'loadData'; requestId: number; dataset: DatasetName; split: Split; baseUrl: string; shared?: boolean }
   | { type: 'train'; runToken: number; config: TrainConfig }
   | { type: 'pause' | 'resume' | 'stop'; runToken: number }
   /** Logits of images; with a setting, under it (structural part seeded by `seed`, default 0; for ε > 0 the
@@ -162,7 +168,12 @@ export type WorkerEvent =
     }
   /** The measured (or remembered) choice of path, with its figures; `key` is where the page remembers it. */
   | { type: 'backendChoice'; key: string; result: BackendChoiceResult }
-  | { type: 'dataReady'; dataset: DatasetName; split: Split; count: number }
+  /** A split is held. In answer to `loadData` with its request id; with `shared`, the SharedArrayBuffer-backed arrays. */
+  | { type: 'dataReady'; dataset: DatasetName; split: Split; count: number; requestId?: number; shared?: { images: Uint8Array; labels: Uint8Array } }
+  /** Download progress of a `loadData`, in compressed bytes. */
+  | { type: 'dataProgress'; requestId: number; dataset: DatasetName; split: Split; loadedBytes: number; totalBytes: number }
+  /** A `loadData` failed: the file and the problem (a missing or corrupt file, a checksum mismatch). */
+  | { type: 'dataFailed'; requestId: number; dataset: DatasetName; split: Split; message: string }
   | {
       type: 'trainStarted';
       runToken: number;
@@ -289,7 +300,7 @@ export function transferablesOf(message: unknown): ArrayBuffer[] {
 }
 
 const EVENT_TYPES: ReadonlySet<string> = new Set<WorkerEventType>([
-  'ready', 'dataReady', 'trainStarted', 'progress', 'paused', 'resumed', 'epoch', 'trainDone',
+  'ready', 'dataReady', 'dataProgress', 'dataFailed', 'trainStarted', 'progress', 'paused', 'resumed', 'epoch', 'trainDone',
   'prediction', 'stale', 'error', 'modelLoaded', 'evaluation', 'sweepProgress', 'sweepResult', 'samplesResult',
   'attackResult', 'minimalEpsilonResult', 'modelExported', 'checkpoint', 'trainResumed', 'backendLost', 'debugMemory',
   'workerRestarted', 'backendChoice',
@@ -343,6 +354,10 @@ export function describeEvent(event: WorkerEvent): string {
       return `ready: ${event.backend} (${PATH_LABELS[event.path]})`;
     case 'dataReady':
       return `dataReady: ${event.dataset} ${event.split} (${event.count} images)`;
+    case 'dataProgress':
+      return `dataProgress: request ${event.requestId}, ${event.dataset} ${event.split} ${event.loadedBytes}/${event.totalBytes} bytes`;
+    case 'dataFailed':
+      return `dataFailed: request ${event.requestId}, ${event.dataset} ${event.split}: ${event.message}`;
     case 'trainStarted':
       return `trainStarted: run ${event.runToken}, model ${event.modelId}`;
     case 'progress':

@@ -1,7 +1,9 @@
 // The measured backend choice (fastest timed path, software GPUs never timed, ?backend= insists, a
 // remembered choice per adapter and size) and the fused step's self-check (a mismatch fails it).
 import { describe, expect, it } from 'vitest';
+import type { BorrowedBackend } from '../../src/engine/backend';
 import { chooseBackend, choiceKey, describeTimings, recallChoice, timeSteps, type Candidate } from '../../src/engine/backendChoice';
+import { decideBackend, type ChoiceContext } from '../../src/worker/backendHost';
 import { selfCheckFusedStep } from '../../src/engine/device/selfCheck';
 import { initNetwork } from '../../src/engine/init';
 import { createRng } from '../../src/engine/rng';
@@ -101,6 +103,93 @@ describe('the worker measures on request', () => {
     expect(choice.result.timings.map((t) => t.label)).toEqual(['sparse CPU']);
     expect(choice.result.timings[0].msPerStep).toBeGreaterThan(0);
     expect(choice.key).toBe('rewire-lab:backend:cpu|h16|d0.2|b20');
+  });
+});
+
+describe('WebGL timed beside WebGPU', () => {
+  /** A lender that records what it lent and gave back; `renderer` names the WebGL renderer it finds. */
+  const lender = (renderer: string) => {
+    const log: string[] = [];
+    const borrow = (name: 'webgl'): Promise<BorrowedBackend> => {
+      log.push(`borrow ${name}`);
+      if (/swiftshader|llvmpipe/i.test(renderer)) return Promise.resolve({ ok: false, software: true, reason: `the renderer (${renderer}) is a software rasteriser, far slower here than the sparse CPU path` });
+      return Promise.resolve({ ok: true, release: () => { log.push('release'); return Promise.resolve(); } });
+    };
+    return { log, borrow };
+  };
+  const ctx = (borrow: ChoiceContext['borrow'], paths: string[]): ChoiceContext => ({
+    backend: 'webgpu', adapter: { vendor: 'acme', architecture: 'fast' }, fusedOk: true, borrow,
+    makePath: (b) => { paths.push(b); return createSparseCpuPath(); },
+  });
+  const config = tinyConfig();
+  /** Opens each candidate as the real timing does, and answers with its injected figure. */
+  const injected = (figures: Record<string, number>, timed: string[]) => async (c: Candidate) => {
+    try {
+      (await c.open()).dispose();
+      timed.push(c.label);
+      return figures[c.backend];
+    } finally {
+      await c.close?.();
+    }
+  };
+
+  it('picks the fastest of the three paths, borrowing WebGL for its timing and giving it back', async () => {
+    for (const [figures, winner] of [[{ webgpu: 5.1, webgl: 4.2, cpu: 3.0 }, 'cpu'], [{ webgpu: 0.8, webgl: 2, cpu: 3.0 }, 'webgpu'], [{ webgpu: 4, webgl: 2.5, cpu: 3.0 }, 'webgl']] as const) {
+      const { log, borrow } = lender('ANGLE (NVIDIA, Vulkan)');
+      const paths: string[] = [];
+      const timed: string[] = [];
+      const { key, result } = await decideBackend(ctx(borrow, paths), config, TRAIN, {}, true, injected(figures, timed));
+      expect(result.chosen).toBe(winner);
+      expect(timed).toEqual(['WebGPU fused', 'WebGL', 'sparse CPU']);
+      expect(paths).toEqual(['webgpu', 'webgl']);
+      expect(log).toEqual(['borrow webgl', 'release']);
+      expect(key).toBe('rewire-lab:backend:acme fast|h16|d0.2|b20');
+    }
+    const { borrow } = lender('ANGLE (NVIDIA, Vulkan)');
+    const { result } = await decideBackend(ctx(borrow, []), config, TRAIN, {}, true, injected({ webgpu: 5.1, webgl: 4.2, cpu: 3.0 }, []));
+    expect(describeTimings(result)).toBe('WebGPU fused 5.1 ms/step · WebGL 4.2 ms/step · sparse CPU 3.0 ms/step → sparse CPU');
+  });
+
+  it('tfjs lends no WebGL outside a browser, and the backend in use stays', async () => {
+    const tf = await import('@tensorflow/tfjs');
+    const { borrowBackend } = await import('../../src/engine/backend');
+    await tf.setBackend('cpu');
+    expect(await borrowBackend('webgl')).toEqual({ ok: false, reason: 'not available outside a browser' });
+    expect(tf.getBackend()).toBe('cpu');
+  });
+
+  it('passes WebGL on a software renderer over without timing it', async () => {
+    const { log, borrow } = lender('ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)), SwiftShader driver)');
+    const paths: string[] = [];
+    const timed: string[] = [];
+    const { result } = await decideBackend(ctx(borrow, paths), config, TRAIN, {}, true, injected({ webgpu: 5, webgl: 0.1, cpu: 3 }, timed));
+    expect(timed).toEqual(['WebGPU fused', 'sparse CPU']);
+    expect(paths).toEqual(['webgpu']);
+    expect(log).toEqual(['borrow webgl']);
+    expect(result.chosen).toBe('cpu');
+    expect(result.timings[1]).toMatchObject({ backend: 'webgl', msPerStep: null, skipped: expect.stringMatching(/SwiftShader.*software rasteriser.*passed over without timing$/) });
+  });
+
+  it('times real steps on the borrowed backend (here a sparse CPU stand-in) and honours ?backend= without timing', async () => {
+    const { log, borrow } = lender('ANGLE (Intel, Vulkan)');
+    const { result } = await decideBackend(ctx(borrow, []), config, TRAIN, {}, true);
+    expect(result.timings.map((t) => [t.label, t.msPerStep !== null && t.msPerStep > 0])).toEqual([['WebGPU fused', true], ['WebGL', true], ['sparse CPU', true]]);
+    expect(log).toEqual(['borrow webgl', 'release']);
+
+    const { recordingHost } = await import('./reliability-harness');
+    const lent = lender('ANGLE (Intel, Vulkan)');
+    const r = recordingHost({
+      selectBackend: (prefer) => Promise.resolve({ backend: prefer ?? 'webgpu', adapter: { vendor: 'acme', architecture: 'fast' } }),
+      watchDeviceLoss: () => () => {}, makePath: () => createSparseCpuPath(), measureOnFirstTraining: true, borrowBackend: lent.borrow,
+    });
+    await r.host.handle({ type: 'init', preferBackend: 'webgl' });
+    await r.sendData();
+    await r.host.handle({ type: 'train', runToken: 1, config: tinyConfig({ epochs: 1 }) });
+    await r.host.handle({ type: 'measureBackends', config: tinyConfig() });
+    expect(r.of('backendChoice')).toEqual([]);
+    expect(lent.log).toEqual([]);
+    expect(r.of('ready').map((e) => e.backend)).toEqual(['webgl']);
+    expect(r.of('trainDone')).toHaveLength(1);
   });
 });
 

@@ -57,12 +57,15 @@ export interface PoolBenchResult {
   step: Record<number, number>;
   sweeps: Record<number, number>;
   memoryMiB: Record<number, number>;
+  /** After a tiny training (its worker then holds the training set): RSS, and the page thread's ArrayBuffer stores. */
+  trainedMiB: Record<number, number>;
+  pageBuffersMiB: Record<number, number | null>;
   choice: string | null;
   size: 'quick' | 'full';
 }
 
 export async function measurePool(baseUrl: string, size: 'quick' | 'full', log: (m: string) => void): Promise<PoolBenchResult> {
-  const result: PoolBenchResult = { step: {}, sweeps: {}, memoryMiB: {}, choice: null, size };
+  const result: PoolBenchResult = { step: {}, sweeps: {}, memoryMiB: {}, trainedMiB: {}, pageBuffersMiB: {}, choice: null, size };
   for (const workers of [1, 2]) {
     const browser: Browser = await launchChromium();
     try {
@@ -93,11 +96,39 @@ export async function measurePool(baseUrl: string, size: 'quick' | 'full', log: 
         await choice.waitFor({ timeout: 120_000 });
         result.choice = await choice.getAttribute('title');
       }
+      log(`§6 page memory after a tiny training on ${workers} worker(s)…`);
+      const trained = await memoryAfterTinyTraining(page);
+      result.trainedMiB[workers] = trained.rssMiB;
+      result.pageBuffersMiB[workers] = trained.pageBuffersMiB;
     } finally {
       await browser.close();
     }
   }
   return result;
+}
+
+/**
+ * Trains a tiny network (H = 32, 1,000 images, one epoch), so a worker holds the training set, then
+ * reads Chromium's RSS and, after a garbage collection, the ArrayBuffer stores of the page's own thread
+ * (its V8 isolate; the workers have theirs): RSS mixes the page with its workers, which share one
+ * renderer process, and moves by ±100 MiB from run to run; the page's buffers say what the page holds.
+ */
+export async function memoryAfterTinyTraining(page: Page): Promise<{ rssMiB: number; pageBuffersMiB: number | null }> {
+  for (const [label, value] of [['Hidden size H', '32'], ['Density', '0.05'], ['Epochs', '1'], ['Batch size', '64']]) await page.getByLabel(label).fill(value);
+  await page.getByLabel('Training-set size', { exact: true }).fill('1000');
+  await page.getByRole('tab', { name: 'Train' }).click();
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  const ended = page.locator('[data-testid="run-status"]:is([data-status="finished"], [data-status="failed"], [data-status="stopped"])');
+  await withTimeout(ended.waitFor({ timeout: 300_000 }), 301_000, 'tiny training');
+  const status = await page.getByTestId('run-status').getAttribute('data-status');
+  if (status !== 'finished') throw new Error(`the tiny training ended ${status}: ${await page.getByTestId('run-status').textContent()}`);
+  await page.waitForTimeout(2000);
+  const rssMiB = chromiumRssMiB();
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  // backingStorageSize: ArrayBuffer stores (Chromium ≥ 124); absent in older ones.
+  const heap = (await cdp.send('Runtime.getHeapUsage')) as { backingStorageSize?: number };
+  return { rssMiB, pageBuffersMiB: heap.backingStorageSize === undefined ? null : heap.backingStorageSize / 2 ** 20 };
 }
 
 export function poolFigures(part: PartResult, r: PoolBenchResult | null): void {
@@ -106,5 +137,7 @@ export function poolFigures(part: PartResult, r: PoolBenchResult | null): void {
   add({ id: 'pool.sweepSpeedup', section: SECTION, label: 'finished experiment sweeps (4 models × 10 levels × 3 repeats, removal + shuffling): 1 worker / 2 workers', value: ratio(r?.sweeps), unit: '×', target: { op: '>=', value: 1.7 }, note: r ? `${r.sweeps[1]?.toFixed(1)} s vs ${r.sweeps[2]?.toFixed(1)} s on 2,000 test images` : 'not measured' });
   add({ id: 'pool.experimentStepSpeedup', section: SECTION, label: `Experiment ${r?.size ?? ''} step (SET + static, then curves): 1 worker / 2 workers`, value: ratio(r?.step), unit: '×', target: { op: '>=', value: 1.7 }, note: r ? `${r.step[1]?.toFixed(1)} s vs ${r.step[2]?.toFixed(1)} s` : 'not measured' });
   for (const w of [1, 2, 4]) add({ id: `pool.memory${w}`, section: SECTION, label: `page memory (Chromium RSS, all processes) with ${w} worker(s)`, value: r?.memoryMiB[w], unit: 'MiB', note: 'after start: test set in every worker, the 4 pretrained models loaded' });
+  for (const w of [1, 2, 4]) add({ id: `pool.memoryTrained${w}`, section: SECTION, label: `page memory (Chromium RSS, all processes) with ${w} worker(s) after a tiny training`, value: r?.trainedMiB[w], unit: 'MiB', note: 'the worker that trained holds the training set (it fetched it itself); RSS varies by ±100 MiB between runs' });
+  for (const w of [1, 2, 4]) add({ id: `pool.pageBuffers${w}`, section: SECTION, label: `the page thread's ArrayBuffer stores with ${w} worker(s) after a tiny training`, value: r?.pageBuffersMiB[w] ?? null, unit: 'MiB', note: 'after a GC: the test set and the model files kept for restarts; the training set (44.9 MiB) is held by the workers alone' });
   add({ id: 'pool.backendChoice', section: SECTION, label: 'backend choice (Measure paths, default size)', value: null, unit: '', note: r?.choice ?? 'not measured' });
 }
