@@ -10,7 +10,7 @@ import { createModelsStore, modelLabel } from './models';
 import { createRobustnessStore, LIVE_SEED } from './robustness';
 import { createSessionStore, type LoadSplit, type SessionDeps } from './session';
 import { createTopologyStore, topologyEventHandler } from './topology';
-import { createTrainingStore, isRunActive } from './training';
+import { anyRunActive, createTrainingStore } from './training';
 import { createUiStore } from './ui';
 
 export interface LabOptions {
@@ -75,7 +75,7 @@ export function createLab(options: LabOptions) {
     },
   });
   const experiment = createExperimentStore({
-    client, session, models, runTokens, isTrainingBusy: () => isRunActive(training.getState().run.status),
+    client, session, models, runTokens, isTrainingBusy: () => anyRunActive(training.getState()),
   });
   return {
     client,

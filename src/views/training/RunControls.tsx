@@ -1,4 +1,5 @@
-// Train / Pause–Resume / Stop, and one line saying what the run is doing.
+// Train / Pause–Resume / Stop for the followed run, and one line saying what it is doing. Train stays
+// available while a run trains: it starts another beside it (or queues it when every worker is busy).
 import { useShallow } from 'zustand/react/shallow';
 import { isRunActive, type RunStatus } from '../../state/training';
 import { PATH_LABELS } from '../../worker/protocol';
@@ -6,6 +7,7 @@ import { useLab, useTraining } from '../LabContext';
 
 const STATUS_TEXT: Record<RunStatus, string> = {
   idle: 'Ready to train.',
+  queued: 'Waiting for a free worker…',
   'loading-data': 'Loading the data…',
   starting: 'Building the network…',
   running: 'Training…',
@@ -15,6 +17,8 @@ const STATUS_TEXT: Record<RunStatus, string> = {
   stopped: 'Stopped.',
   failed: 'Failed.',
 };
+
+export const RUN_STATUS_TEXT = STATUS_TEXT;
 
 export function RunControls() {
   const { training } = useLab();
@@ -28,7 +32,7 @@ export function RunControls() {
   return (
     <div className="run-controls">
       <div className="buttons">
-        <button type="button" className="primary" disabled={!canTrain || active} onClick={() => void training.getState().start()}>
+        <button type="button" className="primary" disabled={!canTrain} onClick={() => void training.getState().start()}>
           Train
         </button>
         <button

@@ -1,0 +1,78 @@
+// Plain data and pure functions behind the Train panel's several runs: what one run is, which runs
+// hold a worker, which queued run starts next when a worker frees, and the words the panel prints.
+import type { TrainConfig } from '../engine/types';
+import type { PathKind } from '../worker/protocol';
+
+export type RunStatus =
+  | 'idle' | 'queued' | 'loading-data' | 'starting' | 'running' | 'paused' | 'stopping' | 'finished' | 'stopped' | 'failed';
+
+export interface LiveProgress {
+  epoch: number;
+  batch: number;
+  batchesPerEpoch: number;
+  samplesPerSecond: number;
+  etaSeconds: number | null;
+}
+
+export interface RunState {
+  status: RunStatus;
+  runToken: number;
+  /** 1-based, in the order the runs were started this session (0 for the idle placeholder). */
+  number: number;
+  modelId: string | null;
+  config: TrainConfig | null;
+  path: PathKind | null;
+  /** Why the run failed, how it ended early, or why it waits. */
+  message: string | null;
+  /** Live progress of the epoch in training (null before the first batch and after the end). */
+  progress: LiveProgress | null;
+}
+
+export const IDLE_RUN: RunState = Object.freeze({
+  status: 'idle', runToken: 0, number: 0, modelId: null, config: null, path: null, message: null, progress: null,
+}) as RunState;
+
+const ACTIVE: ReadonlySet<RunStatus> = new Set(['queued', 'loading-data', 'starting', 'running', 'paused', 'stopping']);
+
+/** A run that has not ended (queued runs included). */
+export function isRunActive(status: RunStatus): boolean {
+  return ACTIVE.has(status);
+}
+
+/** A run that holds (or is about to hold) a worker: active and no longer waiting in the queue. */
+export function holdsWorker(status: RunStatus): boolean {
+  return ACTIVE.has(status) && status !== 'queued';
+}
+
+/** The queued run to start now, oldest first, when fewer than `workers` runs hold a worker; else null. */
+export function nextToStart(runs: readonly RunState[], workers: number): RunState | null {
+  const busy = runs.filter((r) => holdsWorker(r.status)).length;
+  if (busy >= Math.max(1, workers)) return null;
+  return runs.find((r) => r.status === 'queued') ?? null;
+}
+
+/** What a queued run says while it waits. */
+export function queueMessage(runs: readonly RunState[], workers: number): string {
+  const busy = runs.filter((r) => holdsWorker(r.status)).length;
+  const ahead = runs.filter((r) => r.status === 'queued').length;
+  const pool = workers === 1 ? 'the only worker is' : `all ${workers} workers are`;
+  return `waiting for a free worker: ${pool} training (${busy} run${busy === 1 ? '' : 's'}), ${ahead} waiting`;
+}
+
+/** `runs` with the run of `runToken` changed by `patch` (the same array when there is no such run). */
+export function patchRun(runs: readonly RunState[], runToken: number, patch: Partial<RunState>): RunState[] {
+  const index = runs.findIndex((r) => r.runToken === runToken);
+  if (index < 0) return runs as RunState[];
+  const next = runs.slice();
+  next[index] = { ...runs[index], ...patch };
+  return next;
+}
+
+const STRATEGY_WORDS: Record<string, string> = { set: 'SET', rigl: 'RigL', static: 'static', dense: 'dense' };
+
+/** "Run 2 · SET · H=32 · seed 5": a run's name in the run list and its buttons. */
+export function runName(run: RunState): string {
+  const c = run.config;
+  if (!c) return `Run ${run.number}`;
+  return `Run ${run.number} · ${STRATEGY_WORDS[c.strategy] ?? c.strategy} · H=${c.hidden} · seed ${c.seed}`;
+}
