@@ -49,6 +49,8 @@ export function createLab(options: LabOptions) {
     trainSetSize: SPLIT_COUNTS.train,
     initialConfig: options.initialConfig,
     runTokens,
+    // The Experiment's networks hold workers too: a Train run waits for one of them to finish.
+    busyElsewhere: () => experiment.getState().runs.filter((r) => r.status === 'training').length,
   });
   const models = createModelsStore(client);
   const ui = createUiStore(options.initialPanel);
@@ -77,7 +79,11 @@ export function createLab(options: LabOptions) {
   const experiment = createExperimentStore({
     client, session, models, runTokens, isTrainingBusy: () => anyRunActive(training.getState()),
   });
-  return {
+  const stopFreeing = experiment.subscribe((next, previous) => {
+    const busy = (s: typeof next) => s.runs.filter((r) => r.status === 'training').length;
+    if (busy(next) < busy(previous)) training.getState().workersFreed();
+  });
+  const lab = {
     client,
     ui,
     session,
@@ -88,6 +94,7 @@ export function createLab(options: LabOptions) {
     topology,
     experiment,
     dispose() {
+      stopFreeing();
       stopTopology();
       session.dispose();
       training.dispose();
@@ -98,4 +105,5 @@ export function createLab(options: LabOptions) {
       client.terminate();
     },
   };
+  return lab;
 }

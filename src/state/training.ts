@@ -50,6 +50,8 @@ export interface TrainingState {
   stopRun(runToken: number): void;
   /** The panel follows this run (its progress, results and curves). */
   focus(runToken: number): void;
+  /** Another store's run ended: a queued run may start on the worker it freed. */
+  workersFreed(): void;
 }
 
 export interface TrainingDeps {
@@ -60,6 +62,8 @@ export interface TrainingDeps {
   initialConfig?: TrainConfig;
   /** Run tokens shared with other stores that start runs (the worker wants them increasing page-wide). */
   runTokens?: RunTokens;
+  /** Workers busy with other stores' runs (the Experiment's): a run here waits for them too. */
+  busyElsewhere?: () => number;
 }
 
 /** Whether any run of the session is active (queued runs included). */
@@ -73,8 +77,10 @@ export function createTrainingStore(deps: TrainingDeps): StoreApi<TrainingState>
   const initialForm = formFromConfig(deps.initialConfig ?? DEFAULT_CONFIG, trainSetSize);
   const parse = (form: ConfigForm) => parseConfigForm(form, session.getState().dataset, trainSetSize);
   const initialParse = parse(initialForm);
-  /** How many runs can train at once: the pool's workers (one for a plain worker). */
-  const workers = () => Math.max(1, client.workers?.() ?? 1);
+  /** How many runs can train here at once: the pool's workers (one for a plain worker) not busy elsewhere. */
+  const poolSize = () => Math.max(1, client.workers?.() ?? 1);
+  const workers = () => Math.max(1, poolSize() - (deps.busyElsewhere?.() ?? 0));
+  const waiting = () => queueMessage(store.getState().runs, poolSize(), deps.busyElsewhere?.() ?? 0);
   let runNumber = 0;
 
   /** Runs a worker crash interrupted (by token), to continue once the worker is back. */
@@ -120,7 +126,7 @@ export function createTrainingStore(deps: TrainingDeps): StoreApi<TrainingState>
       store.setState({ latest: null });
       await Promise.all(startQueued());
       const now = runOf(runToken);
-      if (now?.status === 'queued') patch(runToken, { message: queueMessage(get().runs, workers()) });
+      if (now?.status === 'queued') patch(runToken, { message: waiting() });
     },
 
     pause() { get().pauseRun(get().focused); },
@@ -150,6 +156,10 @@ export function createTrainingStore(deps: TrainingDeps): StoreApi<TrainingState>
 
     focus(runToken) {
       if (runOf(runToken)) setRuns(get().runs, runToken);
+    },
+
+    workersFreed() {
+      if (get().runs.some((r) => r.status === 'queued')) void Promise.all(startQueued());
     },
   }));
 
@@ -181,7 +191,7 @@ export function createTrainingStore(deps: TrainingDeps): StoreApi<TrainingState>
       started.push(launch(next));
     }
     // Those still waiting say how long the queue is.
-    for (const r of store.getState().runs) if (r.status === 'queued') setRuns(patchRun(store.getState().runs, r.runToken, { message: queueMessage(store.getState().runs, workers()) }));
+    for (const r of store.getState().runs) if (r.status === 'queued') setRuns(patchRun(store.getState().runs, r.runToken, { message: waiting() }));
     return started;
   }
 

@@ -51,12 +51,14 @@ export function nextToStart(runs: readonly RunState[], workers: number): RunStat
   return runs.find((r) => r.status === 'queued') ?? null;
 }
 
-/** What a queued run says while it waits. */
-export function queueMessage(runs: readonly RunState[], workers: number): string {
+/** What a queued run says while it waits: `workers` in the pool, `elsewhere` of them busy with the Experiment's networks. */
+export function queueMessage(runs: readonly RunState[], workers: number, elsewhere = 0): string {
   const busy = runs.filter((r) => holdsWorker(r.status)).length;
   const ahead = runs.filter((r) => r.status === 'queued').length;
-  const pool = workers === 1 ? 'the only worker is' : `all ${workers} workers are`;
-  return `waiting for a free worker: ${pool} training (${busy} run${busy === 1 ? '' : 's'}), ${ahead} waiting`;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const users = [busy > 0 && `${plural(busy, 'run')} here`, elsewhere > 0 && `${plural(elsewhere, 'network')} of the Experiment`].filter(Boolean).join(' and ');
+  const pool = workers === 1 ? 'the only worker' : `all ${workers} workers`;
+  return `waiting for a free worker: ${users || 'other work'} use${busy + elsewhere === 1 ? 's' : ''} ${pool}; ${ahead} waiting`;
 }
 
 /** `runs` with the run of `runToken` changed by `patch` (the same array when there is no such run). */

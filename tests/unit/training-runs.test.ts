@@ -47,7 +47,8 @@ describe('the run queue', () => {
     expect(nextToStart([run(1, 'stopped'), run(2, 'failed')], 2)).toBeNull(); // nothing waits
     expect(holdsWorker('queued')).toBe(false);
     expect(holdsWorker('stopping')).toBe(true);
-    expect(queueMessage(runs, 1)).toBe('waiting for a free worker: the only worker is training (1 run), 2 waiting');
+    expect(queueMessage(runs, 1)).toBe('waiting for a free worker: 1 run here uses the only worker; 2 waiting');
+    expect(queueMessage([run(1, 'running'), run(2, 'paused'), run(3, 'queued')], 4, 2)).toBe('waiting for a free worker: 2 runs here and 2 networks of the Experiment use all 4 workers; 1 waiting');
     expect(runName({ ...run(2, 'running'), config: { ...DEFAULT_CONFIG, strategy: 'rigl', hidden: 32, seed: 7 } })).toBe('Run 2 · RigL · H=32 · seed 7');
   });
 });
@@ -74,7 +75,7 @@ describe('the training store with several runs', () => {
     await t.getState().start();
     expect(client.of('train')).toHaveLength(2);
     const third = t.getState().runs[2];
-    expect(third).toMatchObject({ status: 'queued', message: 'waiting for a free worker: all 2 workers are training (2 runs), 1 waiting' });
+    expect(third).toMatchObject({ status: 'queued', message: 'waiting for a free worker: 2 runs here use all 2 workers; 1 waiting' });
 
     client.emit({ type: 'trainStarted', runToken: a.runToken, modelId: 'm1', config: a.config, path: 'sparse-cpu', initialTopology: [] });
     client.emit({ type: 'trainStarted', runToken: b.runToken, modelId: 'w1-m1', config: b.config, path: 'sparse-cpu', initialTopology: [] });
@@ -119,7 +120,7 @@ describe('the training store with several runs', () => {
     await t.getState().start();
     expect(client.of('train')).toHaveLength(1);
     expect(t.getState().runs.map((r) => r.status)).toEqual(['starting', 'queued', 'queued']);
-    expect(t.getState().run).toMatchObject({ status: 'queued', message: expect.stringContaining('the only worker is training') });
+    expect(t.getState().run).toMatchObject({ status: 'queued', message: expect.stringContaining('1 run here uses the only worker') });
     t.getState().stop(); // the followed run: the third, still queued
     expect(t.getState().runs[2]).toMatchObject({ status: 'stopped', message: 'stopped before training began' });
     const [first] = client.of('train');
@@ -127,6 +128,20 @@ describe('the training store with several runs', () => {
     await flush();
     expect(t.getState().runs.map((r) => r.status)).toEqual(['failed', 'starting', 'stopped']);
     expect(client.of('train')).toHaveLength(2);
+  });
+
+  it('counts the Experiment\'s networks in training as busy workers, and starts a queued run when one ends', async () => {
+    const { client, lab, t } = makeLab(2);
+    const experimentRun = (status: string) => ({ ...lab.experiment.getState().runs[0], key: 'set', status }) as never;
+    lab.experiment.setState({ runs: [experimentRun('training')] });
+    await t.getState().start();
+    await t.getState().start();
+    expect(client.of('train')).toHaveLength(1);
+    expect(t.getState().runs[1]).toMatchObject({ status: 'queued', message: 'waiting for a free worker: 1 run here and 1 network of the Experiment use all 2 workers; 1 waiting' });
+    lab.experiment.setState({ runs: [experimentRun('trained')] });
+    await flush();
+    expect(client.of('train')).toHaveLength(2);
+    expect(t.getState().runs[1].status).toBe('starting');
   });
 
   it('after a crash, the crashed worker\'s run continues from its checkpoint and the other worker\'s trains on', async () => {
