@@ -2,6 +2,7 @@
 // available while a run trains: it starts another beside it (or queues it when every worker is busy).
 import { useShallow } from 'zustand/react/shallow';
 import { isRunActive, type RunStatus } from '../../state/training';
+import { runName } from '../../state/trainingRuns';
 import { PATH_LABELS } from '../../worker/protocol';
 import { useLab, useTraining } from '../LabContext';
 
@@ -24,6 +25,8 @@ export function RunControls() {
   const { training } = useLab();
   const run = useTraining(useShallow((s) => s.run));
   const canTrain = useTraining((s) => s.config !== null);
+  // With several runs, the line names the one the panel follows.
+  const several = useTraining((s) => s.runs.length > 1);
   const active = isRunActive(run.status);
   const paused = run.status === 'paused';
   const canPause = run.status === 'running' || paused;
@@ -47,7 +50,7 @@ export function RunControls() {
         </button>
       </div>
       <p className={`run-status status-${run.status}`} data-testid="run-status" data-status={run.status} aria-live="polite">
-        {STATUS_TEXT[run.status]}{pathNote}{run.message ? ` ${capitalize(run.message)}` : ''}
+        {several && run.number > 0 && `${runName(run)}: `}{STATUS_TEXT[run.status]}{pathNote}{run.message ? ` ${capitalize(run.message)}` : ''}
       </p>
     </div>
   );
