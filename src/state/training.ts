@@ -123,10 +123,7 @@ export function createTrainingStore(deps: TrainingDeps): StoreApi<TrainingState>
       const runToken = tokens.next();
       const run: RunState = { ...IDLE_RUN, status: 'queued', runToken, number: ++runNumber, config: parsed.config };
       setRuns([...get().runs, run], runToken);
-      store.setState({ latest: null });
       await Promise.all(startQueued());
-      const now = runOf(runToken);
-      if (now?.status === 'queued') patch(runToken, { message: waiting() });
     },
 
     pause() { get().pauseRun(get().focused); },
@@ -147,7 +144,6 @@ export function createTrainingStore(deps: TrainingDeps): StoreApi<TrainingState>
       if (run.status === 'queued' || run.status === 'loading-data') {
         // The pending start sees the run stopped and gives up; a queued run never starts.
         patch(runToken, { status: 'stopped', message: 'stopped before training began', progress: null });
-        void Promise.all(startQueued());
       } else if (run.status === 'starting' || run.status === 'running' || run.status === 'paused') {
         patch(runToken, { status: 'stopping' });
         client.send({ type: 'stop', runToken });
