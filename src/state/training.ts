@@ -10,7 +10,7 @@ import { createRunTokens, PATH_LABELS, type EpochReport, type RunTokens, type Wo
 import { formFromConfig, parseConfigForm, TRAIN_SIZE_PRESETS, type ConfigForm, type FieldName } from './configForm';
 import { appendEpoch, epochOverheadSeconds, estimateEtaSeconds, summarizeEpoch, type EpochSummary } from './progress';
 import {
-  holdsWorker, IDLE_RUN, isRunActive, nextToStart, patchRun, queueMessage, type LiveProgress, type RunState,
+  afterRestart, holdsWorker, IDLE_RUN, isRunActive, nextToStart, patchRun, queueMessage, type InterruptedRun, type LiveProgress, type RunState,
 } from './trainingRuns';
 import type { SessionState } from './session';
 
@@ -84,7 +84,7 @@ export function createTrainingStore(deps: TrainingDeps): StoreApi<TrainingState>
   let runNumber = 0;
 
   /** Runs a worker crash interrupted (by token), to continue once the worker is back. */
-  const interrupted = new Map<number, { modelId: string | null; config: TrainConfig; hadEpoch: boolean }>();
+  const interrupted = new Map<number, InterruptedRun & { config: TrainConfig }>();
   /** The epoch each model was last continued from after a crash: a second crash there is not retried. */
   const continuedAt = new Map<string, number>();
   /** Why a run moved (a lost GPU, a restart), by run token: kept in its final status line. */
@@ -226,27 +226,15 @@ export function createTrainingStore(deps: TrainingDeps): StoreApi<TrainingState>
     client.send({ type: 'resumeTraining', runToken, modelId });
   };
 
-  /**
-   * After a restart: a run whose model came back continues from its checkpoint; one whose model is
-   * not among the restarted worker's was on another worker of the pool and trains on (its events
-   * bring it back); one with no finished epoch cannot be told apart, and says what to do.
-   */
+  /** After a restart, each interrupted run continues, trains on (another worker had it) or says why not. */
   const onRestart = (event: Extract<WorkerEvent, { type: 'workerRestarted' }>) => {
     const crashed = [...interrupted];
     interrupted.clear();
     for (const [runToken, c] of crashed) {
-      const said = runOf(runToken)?.message ?? 'the worker crashed';
-      const kept = c.modelId === null ? undefined : event.models.find((m) => m.modelId === c.modelId && !m.fromFile);
-      if (!kept) {
-        if (c.hadEpoch) patch(runToken, { status: 'running', message: null });
-        else patch(runToken, { message: `${said}; no epoch had finished, so there was nothing to keep: press Train to start again` });
-      } else if (kept.epoch >= kept.epochs) {
-        patch(runToken, { message: `${said}; all ${kept.epochs} epochs had finished, and the model was restored` });
-      } else if (continuedAt.get(kept.modelId) === kept.epoch) {
-        patch(runToken, { message: `${said}; it crashed again from the checkpoint of epoch ${kept.epoch}, so it is not continued again` });
-      } else {
-        void continueAfterRestart(runToken, kept.modelId, c.config, kept.epoch);
-      }
+      const next = afterRestart(c, runOf(runToken)?.message ?? 'the worker crashed', event.models, continuedAt);
+      if (next.kind === 'continue') void continueAfterRestart(runToken, next.modelId, c.config, next.fromEpoch);
+      else if (next.kind === 'trains-on') patch(runToken, { status: next.status, message: null });
+      else patch(runToken, { message: next.message });
     }
   };
 
@@ -255,7 +243,8 @@ export function createTrainingStore(deps: TrainingDeps): StoreApi<TrainingState>
       if (!holdsWorker(run.status)) continue;
       // A run the user was stopping is not continued.
       if (run.status !== 'stopping' && run.config !== null) {
-        interrupted.set(run.runToken, { modelId: run.modelId, config: run.config, hadEpoch: run.modelId !== null && (store.getState().histories[run.modelId]?.length ?? 0) > 0 });
+        const hadEpoch = run.modelId !== null && (store.getState().histories[run.modelId]?.length ?? 0) > 0;
+        interrupted.set(run.runToken, { modelId: run.modelId, config: run.config, hadEpoch, status: run.status });
       }
       revivable.add(run.runToken);
       patch(run.runToken, { status: 'failed', message, progress: null });

@@ -78,3 +78,29 @@ export function runName(run: RunState): string {
   if (!c) return `Run ${run.number}`;
   return `Run ${run.number} · ${STRATEGY_WORDS[c.strategy] ?? c.strategy} · H=${c.hidden} · seed ${c.seed}`;
 }
+
+/** A run a worker crash interrupted: its model (null before training started) and whether an epoch had finished. */
+export interface InterruptedRun { modelId: string | null; hadEpoch: boolean; status: RunStatus }
+/** A model a restarted worker was given back (the supervisor's `workerRestarted` list). */
+export interface RestoredModel { modelId: string; epoch: number; epochs: number; fromFile: boolean }
+
+/**
+ * What becomes of an interrupted run once a worker restarted: its model came back unfinished, so it
+ * continues from that checkpoint (unless it crashed there before); it came back finished, or nothing
+ * of it did, and the status line says so; or its model is not the restarted worker's, so it was on
+ * another worker of the pool and trains on (its status before the crash comes back).
+ */
+export function afterRestart(
+  run: InterruptedRun, said: string, restored: readonly RestoredModel[], continuedAt: ReadonlyMap<string, number>,
+): { kind: 'continue'; modelId: string; fromEpoch: number } | { kind: 'trains-on'; status: RunStatus } | { kind: 'message'; message: string } {
+  const kept = run.modelId === null ? undefined : restored.find((m) => m.modelId === run.modelId && !m.fromFile);
+  if (!kept) {
+    return run.hadEpoch ? { kind: 'trains-on', status: run.status }
+      : { kind: 'message', message: `${said}; no epoch had finished, so there was nothing to keep: press Train to start again` };
+  }
+  if (kept.epoch >= kept.epochs) return { kind: 'message', message: `${said}; all ${kept.epochs} epochs had finished, and the model was restored` };
+  if (continuedAt.get(kept.modelId) === kept.epoch) {
+    return { kind: 'message', message: `${said}; it crashed again from the checkpoint of epoch ${kept.epoch}, so it is not continued again` };
+  }
+  return { kind: 'continue', modelId: kept.modelId, fromEpoch: kept.epoch };
+}

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/engine/backend';
 import { DEFAULT_CONFIG, type DataArrays, type DatasetName, type TrainConfig } from '../../src/engine/types';
 import { createLab } from '../../src/state/lab';
-import { holdsWorker, IDLE_RUN, nextToStart, queueMessage, runName, type RunState, type RunStatus } from '../../src/state/trainingRuns';
+import { afterRestart, holdsWorker, IDLE_RUN, nextToStart, queueMessage, runName, type RunState, type RunStatus } from '../../src/state/trainingRuns';
 import { createLabClient } from '../../src/worker/client';
 import { createWorkerPool } from '../../src/worker/pool';
 import type { EpochReport, Split } from '../../src/worker/protocol';
@@ -50,6 +50,26 @@ describe('the run queue', () => {
     expect(queueMessage(runs, 1)).toBe('waiting for a free worker: 1 run here uses the only worker; 2 waiting');
     expect(queueMessage([run(1, 'running'), run(2, 'paused'), run(3, 'queued')], 4, 2)).toBe('waiting for a free worker: 2 runs here and 2 networks of the Experiment use all 4 workers; 1 waiting');
     expect(runName({ ...run(2, 'running'), config: { ...DEFAULT_CONFIG, strategy: 'rigl', hidden: 32, seed: 7 } })).toBe('Run 2 · RigL · H=32 · seed 7');
+  });
+});
+
+describe('an interrupted run after a restart', () => {
+  const restored = [{ modelId: 'w1-m1', epoch: 2, epochs: 4, fromFile: false }, { modelId: 'm9', epoch: 3, epochs: 3, fromFile: false }, { modelId: 'm5', epoch: 1, epochs: 1, fromFile: true }];
+  const said = 'crashed';
+  it('continues from the restored checkpoint, once per epoch', () => {
+    expect(afterRestart({ modelId: 'w1-m1', hadEpoch: true, status: 'running' }, said, restored, new Map())).toEqual({ kind: 'continue', modelId: 'w1-m1', fromEpoch: 2 });
+    expect(afterRestart({ modelId: 'w1-m1', hadEpoch: true, status: 'running' }, said, restored, new Map([['w1-m1', 2]]))).toEqual({
+      kind: 'message', message: 'crashed; it crashed again from the checkpoint of epoch 2, so it is not continued again',
+    });
+    expect(afterRestart({ modelId: 'm9', hadEpoch: true, status: 'running' }, said, restored, new Map())).toEqual({ kind: 'message', message: 'crashed; all 3 epochs had finished, and the model was restored' });
+  });
+
+  it('trains on in its state when its model was on another worker; with no epoch finished it cannot tell and says so', () => {
+    expect(afterRestart({ modelId: 'm1', hadEpoch: true, status: 'paused' }, said, restored, new Map())).toEqual({ kind: 'trains-on', status: 'paused' });
+    expect(afterRestart({ modelId: 'm5', hadEpoch: false, status: 'running' }, said, restored, new Map())).toEqual({
+      kind: 'message', message: 'crashed; no epoch had finished, so there was nothing to keep: press Train to start again',
+    });
+    expect(afterRestart({ modelId: null, hadEpoch: false, status: 'starting' }, said, restored, new Map()).kind).toBe('message');
   });
 });
 
