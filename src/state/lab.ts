@@ -79,11 +79,7 @@ export function createLab(options: LabOptions) {
   const experiment = createExperimentStore({
     client, session, models, runTokens, isTrainingBusy: () => anyRunActive(training.getState()),
   });
-  const stopFreeing = experiment.subscribe((next, previous) => {
-    const busy = (s: typeof next) => s.runs.filter((r) => r.status === 'training').length;
-    if (busy(next) < busy(previous)) training.getState().workersFreed();
-  });
-  const lab = {
+  return {
     client,
     ui,
     session,
@@ -94,7 +90,6 @@ export function createLab(options: LabOptions) {
     topology,
     experiment,
     dispose() {
-      stopFreeing();
       stopTopology();
       session.dispose();
       training.dispose();
@@ -105,5 +100,4 @@ export function createLab(options: LabOptions) {
       client.terminate();
     },
   };
-  return lab;
 }

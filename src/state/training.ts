@@ -50,8 +50,6 @@ export interface TrainingState {
   stopRun(runToken: number): void;
   /** The panel follows this run (its progress, results and curves). */
   focus(runToken: number): void;
-  /** Another store's run ended: a queued run may start on the worker it freed. */
-  workersFreed(): void;
 }
 
 export interface TrainingDeps {
@@ -154,9 +152,6 @@ export function createTrainingStore(deps: TrainingDeps): StoreApi<TrainingState>
       if (runOf(runToken)) setRuns(get().runs, runToken);
     },
 
-    workersFreed() {
-      if (get().runs.some((r) => r.status === 'queued')) void Promise.all(startQueued());
-    },
   }));
 
   // ------------------------------------------------------------ runs
@@ -302,17 +297,27 @@ export function createTrainingStore(deps: TrainingDeps): StoreApi<TrainingState>
     }
   };
 
+  /**
+   * Another store's run (the Experiment's) ended and freed a worker; that store hears of it after this
+   * one, so the queue is looked at once every listener has.
+   */
+  const lookAtQueueSoon = () => {
+    if (store.getState().runs.some((r) => r.status === 'queued')) setTimeout(() => void Promise.all(startQueued()), 0);
+  };
+
   const onEvent = (event: WorkerEvent) => {
     if (event.type === 'error') {
       if (event.fatal) return onCrash(event.message);
       const run = runOf(event.runToken);
       if (run && isRunActive(run.status)) patch(run.runToken, { status: 'failed', message: event.message, progress: null });
+      else if (!run && event.runToken !== undefined) lookAtQueueSoon();
       return;
     }
     if (event.type === 'workerRestarted') return onRestart(event);
     // Another store's run (shared tokens), a forgotten one, or not a run event.
     if (!('runToken' in event)) return;
     const run = runOf(event.runToken);
+    if (!run && event.type === 'trainDone') return lookAtQueueSoon();
     // Events of an ended run (a late progress after a stop) change nothing.
     if (run && (isRunActive(run.status) || revivable.has(run.runToken))) onRunEvent(run, event);
   };

@@ -158,7 +158,10 @@ describe('the training store with several runs', () => {
     await t.getState().start();
     expect(client.of('train')).toHaveLength(1);
     expect(t.getState().runs[1]).toMatchObject({ status: 'queued', message: 'waiting for a free worker: 1 run here and 1 network of the Experiment use all 2 workers; 1 waiting' });
+    // The Experiment's network ends: its trainDone frees the worker.
     lab.experiment.setState({ runs: [experimentRun('trained')] });
+    client.emit({ type: 'trainDone', runToken: 999, modelId: 'm9', summary: { modelId: 'm9', epochsCompleted: 1, finalAccuracy: 0.5, stoppedEarly: false, seconds: 1 } });
+    expect(client.of('train')).toHaveLength(1);
     await flush();
     expect(client.of('train')).toHaveLength(2);
     expect(t.getState().runs[1].status).toBe('starting');
