@@ -105,11 +105,16 @@ export const tests = [
       assert.equal(set.epochs, 20);
       assert.equal(stat.epochs, 3);
       assert.ok(!set.id.startsWith('w1-') && stat.id.startsWith('w1-'), JSON.stringify(listed));
-      // Show makes the panel follow the first run again.
-      await page.getByRole('button', { name: `Show ${first}` }).click();
-      assert.equal(await page.getByRole('button', { name: `Show ${first}` }).getAttribute('aria-pressed'), 'true');
-      assert.equal(await page.getByTestId('run-status').getAttribute('data-status'), 'finished');
-      await screenshot('multirun-finished');
+      // Show makes the panel, and the Wiring view, follow a run.
+      for (const [name, model] of [[second, stat], [first, set]]) {
+        await page.getByRole('tab', { name: 'Train' }).click();
+        await page.getByRole('button', { name: `Show ${name}` }).click();
+        assert.equal(await page.getByRole('button', { name: `Show ${name}` }).getAttribute('aria-pressed'), 'true');
+        assert.match((await page.getByTestId('run-status').textContent()) ?? '', new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: Finished`));
+        if (name === first) await screenshot('multirun-finished');
+        await page.getByRole('tab', { name: 'Wiring' }).click();
+        assert.equal(await page.getByLabel('Model', { exact: true }).inputValue(), model.id);
+      }
     },
   },
   {
