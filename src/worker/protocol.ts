@@ -295,9 +295,9 @@ export function transferablesOf(message: unknown): ArrayBuffer[] {
 
 const EVENT_TYPES: ReadonlySet<string> = new Set<WorkerEventType>([
   'ready', 'dataReady', 'trainStarted', 'progress', 'paused', 'resumed', 'epoch', 'trainDone',
-  'prediction', 'predictions', 'stale', 'error', 'modelLoaded', 'evaluation', 'sweepProgress', 'sweepResult', 'samplesResult',
+  'prediction', 'stale', 'error', 'modelLoaded', 'evaluation', 'sweepProgress', 'sweepResult', 'samplesResult',
   'attackResult', 'minimalEpsilonResult', 'modelExported', 'checkpoint', 'trainResumed', 'backendLost', 'debugMemory',
-  'workerRestarted', 'backendChoice',
+  'workerRestarted', 'backendChoice', 'predictions',
 ]);
 
 /** Guards the main thread against anything that is not one of our events (e.g. a library's message). */
