@@ -1,6 +1,6 @@
 // The drawing store: the 28×28 input of the "Draw a digit and attack it" panel (a drawing or a test
-// image), live class probabilities per model, and attacks with their smallest-ε searches, asked of
-// the worker one request at a time (drawingRequests.ts).
+// image), live class probabilities per model, and attacks with their smallest-ε searches; every model
+// is asked at once (drawingRequests.ts), so a pool's workers answer side by side.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { DATASET_PREPROCESSING, preprocessDrawing } from '../data/drawing';
 import { IMAGE_SIZE, NUM_CLASSES } from '../engine/constants';
@@ -95,6 +95,7 @@ export function createDrawingStore(deps: DrawingDeps): StoreApi<DrawingState> & 
     nextRequestId: deps.nextRequestId ?? nextRequestId,
     version: () => store.getState().version,
     settingLabel: () => store.getState().settingLabel,
+    startPredict: (ids, requestId) => startPredict(ids, requestId),
     start: (job, requestId) => startJob(job, requestId),
     answered: (sent, answer, current) => onAnswer(sent, answer, current),
     failed: (job, message) => failJob(job, message),
@@ -248,15 +249,27 @@ export function createDrawingStore(deps: DrawingDeps): StoreApi<DrawingState> & 
     else patchMinimal(job.modelId, { status: 'error', message });
   }
 
-  function startJob(job: DrawJob, requestId: number) {
-    const s = store.getState();
-    if (!s.pixels || !modelIds().includes(job.modelId)) return null;
+  /** The structural setting and seed every request of the panel is sent under, and a copy of the input. */
+  function requestBase(pixels: Float32Array) {
     const structuralSetting = structural?.get();
     const setting = structuralPerturbation(structuralSetting);
     const seed = structuralSetting?.seed ?? DRAW_SEED;
     // A copy: the client transfers the buffers of what it sends.
-    const common = { requestId, modelId: job.modelId, pixels: s.pixels.slice(), seed, ...(setting ? { setting } : {}) };
-    if (job.kind === 'predict') return { type: 'predict' as const, ...common, count: 1 };
+    return { pixels: pixels.slice(), seed, ...(setting ? { setting } : {}) };
+  }
+
+  function startPredict(ids: string[], requestId: number) {
+    const s = store.getState();
+    const usable = new Set(modelIds());
+    const wanted = ids.filter((id) => usable.has(id));
+    if (!s.pixels || wanted.length === 0) return null;
+    return { type: 'predictModels' as const, requestId, modelIds: wanted, count: 1, ...requestBase(s.pixels) };
+  }
+
+  function startJob(job: DrawJob, requestId: number) {
+    const s = store.getState();
+    if (!s.pixels || job.kind === 'predict' || !modelIds().includes(job.modelId)) return null;
+    const common = { requestId, modelId: job.modelId, ...requestBase(s.pixels) };
     // Attacks push away from the class the model itself gives the clean input (predictions go first).
     const prediction = s.predictions[job.modelId];
     if (!prediction || prediction.version !== s.version) {
@@ -280,7 +293,9 @@ export function createDrawingStore(deps: DrawingDeps): StoreApi<DrawingState> & 
         const predictionErrors = { ...s.predictionErrors };
         delete predictionErrors[modelId];
         const prediction = { probabilities: softmax(answer.logits), version: sent.version, settingLabel: sent.settingLabel };
-        return s.pixels ? { predictions: { ...s.predictions, [modelId]: prediction }, predictionErrors } : {};
+        // An answer for an older input never replaces one for a newer input.
+        const newer = (s.predictions[modelId]?.version ?? -Infinity) > sent.version;
+        return s.pixels && !newer ? { predictions: { ...s.predictions, [modelId]: prediction }, predictionErrors } : {};
       });
     } else if (!current) {
       return; // an attack of an input that is gone

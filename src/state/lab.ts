@@ -11,7 +11,7 @@ import { createModelsStore, modelLabel } from './models';
 import { createRobustnessStore, LIVE_SEED } from './robustness';
 import { createSessionStore, type LoadSplit, type SessionDeps } from './session';
 import { createTopologyStore, topologyEventHandler } from './topology';
-import { createTrainingStore, isRunActive } from './training';
+import { anyRunActive, createTrainingStore } from './training';
 import { createUiStore } from './ui';
 
 export interface LabOptions {
@@ -53,6 +53,8 @@ export function createLab(options: LabOptions) {
     trainSetSize: SPLIT_COUNTS.train,
     initialConfig: options.initialConfig,
     runTokens,
+    // The Experiment's networks hold workers too: a Train run waits for one of them to finish.
+    busyElsewhere: () => experiment.getState().runs.filter((r) => r.status === 'training').length,
   });
   const models = createModelsStore(client);
   const ui = createUiStore(options.initialPanel);
@@ -79,7 +81,7 @@ export function createLab(options: LabOptions) {
     },
   });
   const experiment = createExperimentStore({
-    client, session, models, runTokens, isTrainingBusy: () => isRunActive(training.getState().run.status),
+    client, session, models, runTokens, isTrainingBusy: () => anyRunActive(training.getState()),
   });
   // The experiment's optional step: its networks under random failure and targeted attack.
   const attack = createAttackStore({ client, experiment });

@@ -1,53 +1,55 @@
-// The training store: the configuration being edited (with its validation messages), the status of
-// the current run, live progress, and each model's per-epoch history. Its actions drive the worker.
-// A run whose worker crashed continues from its last checkpoint once the worker is restarted.
+// The training store: the configuration being edited (with its validation messages) and every run of
+// the session. Several runs train at once, each on its own worker of the pool; a run beyond the free
+// workers waits in a queue and says so. The panel's controls and views follow one chosen run (`run`,
+// `progress`); each run keeps its own status, progress and ETA. Its actions drive the worker. A run
+// whose worker crashed continues from its last checkpoint once the worker is restarted.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { DEFAULT_CONFIG, type TrainConfig } from '../engine/types';
 import type { LabClient } from '../worker/client';
-import { createRunTokens, PATH_LABELS, type EpochReport, type PathKind, type RunTokens, type WorkerEvent } from '../worker/protocol';
+import { createRunTokens, PATH_LABELS, type EpochReport, type RunTokens, type WorkerEvent } from '../worker/protocol';
 import { formFromConfig, parseConfigForm, TRAIN_SIZE_PRESETS, type ConfigForm, type FieldName } from './configForm';
 import { appendEpoch, epochOverheadSeconds, estimateEtaSeconds, summarizeEpoch, type EpochSummary } from './progress';
+import {
+  afterRestart, holdsWorker, IDLE_RUN, isRunActive, nextToStart, patchRun, queueMessage, type InterruptedRun, type LiveProgress, type RunState,
+} from './trainingRuns';
 import type { SessionState } from './session';
 
-export type RunStatus =
-  | 'idle' | 'loading-data' | 'starting' | 'running' | 'paused' | 'stopping' | 'finished' | 'stopped' | 'failed';
-
-export interface RunState {
-  status: RunStatus;
-  runToken: number;
-  modelId: string | null;
-  config: TrainConfig | null;
-  path: PathKind | null;
-  /** Why the run failed, or how it ended early. */
-  message: string | null;
-}
-
-export interface LiveProgress {
-  epoch: number;
-  batch: number;
-  batchesPerEpoch: number;
-  samplesPerSecond: number;
-  etaSeconds: number | null;
-}
+export type { LiveProgress, RunState, RunStatus } from './trainingRuns';
+export { isRunActive } from './trainingRuns';
 
 export interface TrainingState {
   form: ConfigForm;
   /** The parsed configuration, or null while the form has problems. */
   config: TrainConfig | null;
   problems: string[];
+  /** Every run of the session, in the order started (queued ones included). */
+  runs: RunState[];
+  /** The run token of the run the panel follows (0 before the first run). */
+  focused: number;
+  /** The followed run (IDLE_RUN before the first). */
   run: RunState;
+  /** The followed run's live progress. */
   progress: LiveProgress | null;
   /** Per-epoch history of every model trained this session, by model id. */
   histories: Record<string, EpochSummary[]>;
-  /** The newest epoch report of the current run, arrays included (for topology views). */
+  /** The newest epoch report of the followed run, arrays included (for topology views). */
   latest: { modelId: string; report: EpochReport } | null;
   setField(name: FieldName, value: string): void;
   applyTrainSizePreset(id: string): void;
-  /** Loads the training set if needed and starts a run; resolves once the command is sent. */
+  /**
+   * Starts a run with the form's settings (beside any run in progress), or queues it when every worker
+   * trains; loads the training set if needed. Resolves once the command is sent or the run is queued.
+   */
   start(): Promise<void>;
+  /** Pause, resume and stop act on the followed run; the `…Run` forms on any run. */
   pause(): void;
   resume(): void;
   stop(): void;
+  pauseRun(runToken: number): void;
+  resumeRun(runToken: number): void;
+  stopRun(runToken: number): void;
+  /** The panel follows this run (its progress, results and curves). */
+  focus(runToken: number): void;
 }
 
 export interface TrainingDeps {
@@ -58,12 +60,13 @@ export interface TrainingDeps {
   initialConfig?: TrainConfig;
   /** Run tokens shared with other stores that start runs (the worker wants them increasing page-wide). */
   runTokens?: RunTokens;
+  /** Workers busy with other stores' runs (the Experiment's): a run here waits for them too. */
+  busyElsewhere?: () => number;
 }
 
-const ACTIVE: ReadonlySet<RunStatus> = new Set(['loading-data', 'starting', 'running', 'paused', 'stopping']);
-
-export function isRunActive(status: RunStatus): boolean {
-  return ACTIVE.has(status);
+/** Whether any run of the session is active (queued runs included). */
+export function anyRunActive(state: Pick<TrainingState, 'runs'>): boolean {
+  return state.runs.some((r) => isRunActive(r.status));
 }
 
 export function createTrainingStore(deps: TrainingDeps): StoreApi<TrainingState> & { dispose(): void } {
@@ -72,146 +75,186 @@ export function createTrainingStore(deps: TrainingDeps): StoreApi<TrainingState>
   const initialForm = formFromConfig(deps.initialConfig ?? DEFAULT_CONFIG, trainSetSize);
   const parse = (form: ConfigForm) => parseConfigForm(form, session.getState().dataset, trainSetSize);
   const initialParse = parse(initialForm);
+  /** How many runs can train here at once: the pool's workers (one for a plain worker) not busy elsewhere. */
+  const poolSize = () => Math.max(1, client.workers?.() ?? 1);
+  const workers = () => Math.max(1, poolSize() - (deps.busyElsewhere?.() ?? 0));
+  const waiting = () => queueMessage(store.getState().runs, poolSize(), deps.busyElsewhere?.() ?? 0);
+  let runNumber = 0;
 
-  /** The run a worker crash interrupted, to continue once the worker is back. */
-  let interrupted: { modelId: string; config: TrainConfig } | null = null;
+  /** Runs a worker crash interrupted (by token), to continue once the worker is back. */
+  const interrupted = new Map<number, InterruptedRun & { config: TrainConfig }>();
   /** The epoch each model was last continued from after a crash: a second crash there is not retried. */
   const continuedAt = new Map<string, number>();
-  /** Why the current run moved (a lost GPU, a restart): kept in its final status line. */
-  let resumeNote: string | null = null;
+  /** Why a run moved (a lost GPU, a restart), by run token: kept in its final status line. */
+  const resumeNotes = new Map<number, string>();
+  /** Runs a crash marked failed that may have been on another worker of the pool (their events revive them). */
+  const revivable = new Set<number>();
 
-  const store = createStore<TrainingState>()((set, get) => {
-    const setRun = (patch: Partial<RunState>) => set((s) => ({ run: { ...s.run, ...patch } }));
-    return {
-      form: initialForm,
-      config: initialParse.config,
-      problems: initialParse.problems,
-      run: { status: 'idle', runToken: 0, modelId: null, config: null, path: null, message: null },
-      progress: null,
-      histories: {},
-      latest: null,
+  const store = createStore<TrainingState>()((_set, get) => ({
+    form: initialForm,
+    config: initialParse.config,
+    problems: initialParse.problems,
+    runs: [],
+    focused: 0,
+    run: IDLE_RUN,
+    progress: null,
+    histories: {},
+    latest: null,
 
-      setField(name, value) {
-        const form = { ...get().form, [name]: value };
-        set({ form, ...parse(form) });
-      },
+    setField(name, value) {
+      const form = { ...get().form, [name]: value };
+      store.setState({ form, ...parse(form) });
+    },
 
-      applyTrainSizePreset(id) {
-        const preset = TRAIN_SIZE_PRESETS.find((p) => p.id === id);
-        if (!preset) throw new Error(`src/state/training.ts: unknown training-set size preset "${id}"`);
-        get().setField('trainLimit', String(preset.size ?? trainSetSize));
-      },
+    applyTrainSizePreset(id) {
+      const preset = TRAIN_SIZE_PRESETS.find((p) => p.id === id);
+      if (!preset) throw new Error(`src/state/training.ts: unknown training-set size preset "${id}"`);
+      get().setField('trainLimit', String(preset.size ?? trainSetSize));
+    },
 
-      async start() {
-        if (isRunActive(get().run.status)) return;
-        const parsed = parse(get().form);
-        if (!parsed.config) {
-          set(parsed);
-          return;
-        }
-        const config = parsed.config;
-        const runToken = tokens.next();
-        resumeNote = null;
-        set({ progress: null, latest: null });
-        setRun({ status: 'loading-data', runToken, modelId: null, config, path: null, message: null });
-        const { ensureSplit } = session.getState();
-        const loaded = await Promise.all([ensureSplit('test'), ensureSplit('train')]);
-        const ready = loaded.every(Boolean);
-        if (!tokens.isCurrent(runToken)) return;
-        if (!ready) {
-          setRun({ status: 'failed', message: 'the data could not be loaded (see the message above)' });
-          return;
-        }
-        if (session.getState().dataset !== config.dataset) {
-          setRun({ status: 'stopped', message: 'the dataset changed while its data loaded' });
-          return;
-        }
-        setRun({ status: 'starting' });
-        client.send({ type: 'train', runToken, config });
-      },
+    async start() {
+      const parsed = parse(get().form);
+      if (!parsed.config) {
+        store.setState(parsed);
+        return;
+      }
+      const runToken = tokens.next();
+      const run: RunState = { ...IDLE_RUN, status: 'queued', runToken, number: ++runNumber, config: parsed.config };
+      setRuns([...get().runs, run], runToken);
+      await Promise.all(startQueued());
+    },
 
-      pause() {
-        const { run } = get();
-        if (run.status === 'running') client.send({ type: 'pause', runToken: run.runToken });
-      },
+    pause() { get().pauseRun(get().focused); },
+    resume() { get().resumeRun(get().focused); },
+    stop() { get().stopRun(get().focused); },
 
-      resume() {
-        const { run } = get();
-        if (run.status === 'paused') client.send({ type: 'resume', runToken: run.runToken });
-      },
+    pauseRun(runToken) {
+      if (runOf(runToken)?.status === 'running') client.send({ type: 'pause', runToken });
+    },
 
-      stop() {
-        const { run } = get();
-        if (run.status === 'loading-data') {
-          tokens.next(); // the pending start sees a stale token and gives up
-          setRun({ status: 'stopped', message: 'stopped before training began' });
-        } else if (run.status === 'starting' || run.status === 'running' || run.status === 'paused') {
-          setRun({ status: 'stopping' });
-          client.send({ type: 'stop', runToken: run.runToken });
-        }
-      },
-    };
-  });
+    resumeRun(runToken) {
+      if (runOf(runToken)?.status === 'paused') client.send({ type: 'resume', runToken });
+    },
 
-  const setRun = (patch: Partial<RunState>) => store.setState((s) => ({ run: { ...s.run, ...patch } }));
+    stopRun(runToken) {
+      const run = runOf(runToken);
+      if (!run) return;
+      if (run.status === 'queued' || run.status === 'loading-data') {
+        // The pending start sees the run stopped and gives up; a queued run never starts.
+        patch(runToken, { status: 'stopped', message: 'stopped before training began', progress: null });
+      } else if (run.status === 'starting' || run.status === 'running' || run.status === 'paused') {
+        patch(runToken, { status: 'stopping' });
+        client.send({ type: 'stop', runToken });
+      }
+    },
+
+    focus(runToken) {
+      if (runOf(runToken)) setRuns(get().runs, runToken);
+    },
+
+  }));
+
+  // ------------------------------------------------------------ runs
+
+  const runOf = (runToken: number | undefined) => (runToken === undefined ? undefined : store.getState().runs.find((r) => r.runToken === runToken));
+
+  /** Sets the runs and the followed one, keeping `run` and `progress` (what the views read) in step. */
+  function setRuns(runs: RunState[], focused = store.getState().focused) {
+    const run = runs.find((r) => r.runToken === focused) ?? IDLE_RUN;
+    const latest = store.getState().latest;
+    store.setState({
+      runs, focused, run, progress: run.progress,
+      ...(latest && latest.modelId !== run.modelId ? { latest: null } : {}),
+    });
+  }
+
+  function patch(runToken: number, change: Partial<RunState>) {
+    const before = runOf(runToken);
+    setRuns(patchRun(store.getState().runs, runToken, change));
+    // A run that ends frees its worker for the next queued one.
+    if (before && isRunActive(before.status) && change.status && !isRunActive(change.status)) void Promise.all(startQueued());
+  }
+
+  /** Starts queued runs, oldest first, while a worker is free; the promises settle once each is sent. */
+  function startQueued(): Array<Promise<void>> {
+    const started: Array<Promise<void>> = [];
+    for (let next = nextToStart(store.getState().runs, workers()); next; next = nextToStart(store.getState().runs, workers())) {
+      started.push(launch(next));
+    }
+    // Those still waiting say how long the queue is.
+    for (const r of store.getState().runs) if (r.status === 'queued') setRuns(patchRun(store.getState().runs, r.runToken, { message: waiting() }));
+    return started;
+  }
+
+  /** Loads the data a run needs and sends it to the pool (which gives it a free worker). */
+  async function launch(run: RunState): Promise<void> {
+    const { runToken } = run;
+    const config = run.config as TrainConfig;
+    patch(runToken, { status: 'loading-data', message: null });
+    const { ensureSplit } = session.getState();
+    const loaded = await Promise.all([ensureSplit('test'), ensureSplit('train')]);
+    if (runOf(runToken)?.status !== 'loading-data') return;
+    if (!loaded.every(Boolean)) return patch(runToken, { status: 'failed', message: 'the data could not be loaded (see the message above)' });
+    if (session.getState().dataset !== config.dataset) return patch(runToken, { status: 'stopped', message: 'the dataset changed while its data loaded' });
+    patch(runToken, { status: 'starting' });
+    client.send({ type: 'train', runToken, config });
+  }
 
   /** Sends the data again and asks the restarted worker to continue `modelId` after epoch `fromEpoch`. */
-  const continueAfterRestart = async (modelId: string, config: TrainConfig, fromEpoch: number) => {
+  const continueAfterRestart = async (oldToken: number, modelId: string, config: TrainConfig, fromEpoch: number) => {
     continuedAt.set(modelId, fromEpoch);
     const runToken = tokens.next();
-    resumeNote = `the worker crashed and was restarted; continued from the checkpoint of epoch ${fromEpoch}`;
-    store.setState({ progress: null });
-    setRun({ status: 'loading-data', runToken, modelId, config, path: null, message: resumeNote });
+    const note = `the worker crashed and was restarted; continued from the checkpoint of epoch ${fromEpoch}`;
+    resumeNotes.set(runToken, note);
+    const focused = store.getState().focused === oldToken ? runToken : store.getState().focused;
+    setRuns(patchRun(store.getState().runs, oldToken, { runToken, status: 'loading-data', modelId, config, path: null, message: note, progress: null }), focused);
     const { ensureSplit, dataset } = session.getState();
     if (dataset !== config.dataset) {
-      setRun({ status: 'failed', message: `the worker was restarted, but the dataset changed: switch back to ${config.dataset} and train again` });
-      return;
+      return patch(runToken, { status: 'failed', message: `the worker was restarted, but the dataset changed: switch back to ${config.dataset} and train again` });
     }
     const loaded = await Promise.all([ensureSplit('test'), ensureSplit('train')]);
-    if (!tokens.isCurrent(runToken)) return;
+    if (runOf(runToken)?.status !== 'loading-data') return;
     if (!loaded.every(Boolean)) {
-      setRun({ status: 'failed', message: 'the worker was restarted, but the data could not be loaded again (see the message above)' });
-      return;
+      return patch(runToken, { status: 'failed', message: 'the worker was restarted, but the data could not be loaded again (see the message above)' });
     }
-    setRun({ status: 'starting' });
+    patch(runToken, { status: 'starting' });
     client.send({ type: 'resumeTraining', runToken, modelId });
   };
 
+  /** After a restart, each interrupted run continues, trains on (another worker had it) or says why not. */
   const onRestart = (event: Extract<WorkerEvent, { type: 'workerRestarted' }>) => {
-    const crashed = interrupted;
-    interrupted = null;
-    if (!crashed) return;
-    const kept = event.models.find((m) => m.modelId === crashed.modelId && !m.fromFile);
-    const said = store.getState().run.message ?? 'the worker crashed';
-    if (!kept) {
-      setRun({ message: `${said}; no epoch had finished, so there was nothing to keep: press Train to start again` });
-    } else if (kept.epoch >= kept.epochs) {
-      setRun({ message: `${said}; all ${kept.epochs} epochs had finished, and the model was restored` });
-    } else if (continuedAt.get(crashed.modelId) === kept.epoch) {
-      setRun({ message: `${said}; it crashed again from the checkpoint of epoch ${kept.epoch}, so it is not continued again` });
-    } else {
-      void continueAfterRestart(crashed.modelId, crashed.config, kept.epoch);
+    const crashed = [...interrupted];
+    interrupted.clear();
+    for (const [runToken, c] of crashed) {
+      const next = afterRestart(c, runOf(runToken)?.message ?? 'the worker crashed', event.models, continuedAt);
+      if (next.kind === 'continue') void continueAfterRestart(runToken, next.modelId, c.config, next.fromEpoch);
+      else if (next.kind === 'trains-on') patch(runToken, { status: next.status, message: null });
+      else patch(runToken, { message: next.message });
     }
   };
 
-  const onEvent = (event: WorkerEvent) => {
-    const { run } = store.getState();
-    if (event.type === 'error') {
-      const ours = event.fatal || (event.runToken !== undefined && tokens.isCurrent(event.runToken) && event.runToken === run.runToken);
+  const onCrash = (message: string) => {
+    for (const run of store.getState().runs) {
+      if (!holdsWorker(run.status)) continue;
       // A run the user was stopping is not continued.
-      if (event.fatal && isRunActive(run.status) && run.status !== 'stopping' && run.modelId !== null && run.config !== null) {
-        interrupted = { modelId: run.modelId, config: run.config };
+      if (run.status !== 'stopping' && run.config !== null) {
+        const hadEpoch = run.modelId !== null && (store.getState().histories[run.modelId]?.length ?? 0) > 0;
+        interrupted.set(run.runToken, { modelId: run.modelId, config: run.config, hadEpoch, status: run.status });
       }
-      if (ours && isRunActive(run.status)) setRun({ status: 'failed', message: event.message });
-      return;
+      revivable.add(run.runToken);
+      patch(run.runToken, { status: 'failed', message, progress: null });
     }
-    if (event.type === 'workerRestarted') return onRestart(event);
-    // A stale run, another store's run (shared tokens), or not a run event.
-    if (!('runToken' in event) || !tokens.isCurrent(event.runToken) || event.runToken !== run.runToken) return;
+  };
+
+  const onRunEvent = (run: RunState, event: WorkerEvent) => {
+    const { runToken } = run;
+    // A run a crash marked failed that trains on (it was on another worker of the pool) comes back.
+    const revived = run.status === 'failed' && (event.type === 'progress' || event.type === 'epoch') ? { status: 'running' as const, message: null } : {};
+    if (revived.status || event.type === 'trainDone') revivable.delete(runToken);
     switch (event.type) {
       case 'trainStarted':
         store.setState((s) => ({ histories: { ...s.histories, [event.modelId]: [] } }));
-        setRun({ status: run.status === 'stopping' ? 'stopping' : 'running', modelId: event.modelId, path: event.path });
+        patch(runToken, { status: run.status === 'stopping' ? 'stopping' : 'running', modelId: event.modelId, path: event.path });
         break;
       case 'progress': {
         const config = run.config ?? DEFAULT_CONFIG;
@@ -219,37 +262,64 @@ export function createTrainingStore(deps: TrainingDeps): StoreApi<TrainingState>
         const previous = history[history.length - 1];
         const epochOverhead = previous ? epochOverheadSeconds(previous, event.batchesPerEpoch * config.batchSize) : 0;
         const etaSeconds = estimateEtaSeconds({ ...event, epochs: config.epochs, batchSize: config.batchSize, epochOverheadSeconds: epochOverhead });
-        store.setState({ progress: { epoch: event.epoch, batch: event.batch, batchesPerEpoch: event.batchesPerEpoch, samplesPerSecond: event.samplesPerSecond, etaSeconds } });
+        patch(runToken, { ...revived, progress: { epoch: event.epoch, batch: event.batch, batchesPerEpoch: event.batchesPerEpoch, samplesPerSecond: event.samplesPerSecond, etaSeconds } });
         break;
       }
       case 'paused':
-        if (run.status === 'running') setRun({ status: 'paused' });
+        if (run.status === 'running') patch(runToken, { status: 'paused' });
         break;
       case 'resumed':
-        if (run.status === 'paused') setRun({ status: 'running' });
+        if (run.status === 'paused') patch(runToken, { status: 'running' });
         break;
       case 'epoch':
         store.setState((s) => ({
           histories: { ...s.histories, [event.modelId]: appendEpoch(s.histories[event.modelId] ?? [], summarizeEpoch(event.event)) },
-          latest: { modelId: event.modelId, report: event.event },
+          ...(s.focused === runToken ? { latest: { modelId: event.modelId, report: event.event } } : {}),
         }));
+        if (revived.status) patch(runToken, revived);
         break;
       case 'trainResumed': {
         const where = PATH_LABELS[event.path];
-        if (event.reason === 'device-lost') resumeNote = `the GPU was lost; continued on the ${where} path from the weights of epoch ${event.fromEpoch}`;
+        if (event.reason === 'device-lost') resumeNotes.set(runToken, `the GPU was lost; continued on the ${where} path from the weights of epoch ${event.fromEpoch}`);
         store.setState((s) => ({ histories: { ...s.histories, [event.modelId]: s.histories[event.modelId] ?? [] } }));
-        setRun({ status: run.status === 'stopping' ? 'stopping' : 'running', modelId: event.modelId, config: event.config, path: event.path, message: resumeNote });
+        patch(runToken, { status: run.status === 'stopping' ? 'stopping' : 'running', modelId: event.modelId, config: event.config, path: event.path, message: resumeNotes.get(runToken) ?? null });
         break;
       }
       case 'trainDone': {
         const { summary } = event;
+        const resumeNote = resumeNotes.get(runToken);
         const note = resumeNote ? ` (${resumeNote})` : '';
-        if (summary.error) setRun({ status: 'failed', message: `${summary.error}${note}` });
-        else if (summary.stoppedEarly) setRun({ status: 'stopped', message: `stopped after ${summary.epochsCompleted} epoch(s)${note}` });
-        else setRun({ status: 'finished', message: resumeNote });
+        if (summary.error) patch(runToken, { status: 'failed', message: `${summary.error}${note}`, progress: null });
+        else if (summary.stoppedEarly) patch(runToken, { status: 'stopped', message: `stopped after ${summary.epochsCompleted} epoch(s)${note}`, progress: null });
+        else patch(runToken, { status: 'finished', message: resumeNote ?? null, progress: null });
         break;
       }
     }
+  };
+
+  /**
+   * Another store's run (the Experiment's) ended and freed a worker; that store hears of it after this
+   * one, so the queue is looked at once every listener has.
+   */
+  const lookAtQueueSoon = () => {
+    if (store.getState().runs.some((r) => r.status === 'queued')) setTimeout(() => void Promise.all(startQueued()), 0);
+  };
+
+  const onEvent = (event: WorkerEvent) => {
+    if (event.type === 'error') {
+      if (event.fatal) return onCrash(event.message);
+      const run = runOf(event.runToken);
+      if (run && isRunActive(run.status)) patch(run.runToken, { status: 'failed', message: event.message, progress: null });
+      else if (!run && event.runToken !== undefined) lookAtQueueSoon();
+      return;
+    }
+    if (event.type === 'workerRestarted') return onRestart(event);
+    // Another store's run (shared tokens), a forgotten one, or not a run event.
+    if (!('runToken' in event)) return;
+    const run = runOf(event.runToken);
+    if (!run && event.type === 'trainDone') return lookAtQueueSoon();
+    // Events of an ended run (a late progress after a stop) change nothing.
+    if (run && (isRunActive(run.status) || revivable.has(run.runToken))) onRunEvent(run, event);
   };
   const unsubscribe = client.subscribe(onEvent);
   return Object.assign(store, { dispose: unsubscribe });

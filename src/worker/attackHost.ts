@@ -7,7 +7,7 @@ import { perturbState, type PerturbationSetting } from '../engine/robustness';
 import { createRng } from '../engine/rng';
 import type { ComputePath } from '../engine/types';
 import type { WorkerEvent } from './protocol';
-import { argmaxRows, checkSetting, JobBoard, Lane, runJob, type Cmd, type HeldModel, type HostContext, type Signal } from './evalHost';
+import { argmaxRows, checkSetting, JobBoard, Lane, messageOf, runJob, type Cmd, type HeldModel, type HostContext, type Signal } from './evalHost';
 
 const FILE = 'src/worker/attackHost.ts';
 /** Bisection steps of the minimal-ε search: 10 halve [0, 0.5] down to about 0.0005. */
@@ -44,7 +44,9 @@ function checkImage(pixels: Float32Array, count = 1): void {
 export function createAttackHost(ctx: HostContext) {
   const { post } = ctx;
   const lane = new Lane(ctx.denseOnDevice);
-  const boards = { predict: new JobBoard(), attack: new JobBoard(), minimalEpsilon: new JobBoard() };
+  const boards = { predict: new JobBoard(), predictModels: new JobBoard(), attack: new JobBoard(), minimalEpsilon: new JobBoard() };
+  /** The newest `predictModels` request naming each model: an older queued one skips that model. */
+  const newestPredict = new Map<string, number>();
   /** What the lane's path holds now, so repeated requests on one model do not reload it. */
   let loadedKey = '';
   let loadedPath: ComputePath | null = null;
@@ -63,26 +65,64 @@ export function createAttackHost(ctx: HostContext) {
     return path;
   };
 
-  const run = (kind: keyof typeof boards, requestId: number, job: (signal: Signal) => Promise<WorkerEvent | null>) =>
-    runJob(post, boards[kind], lane, requestId, job);
+  /** Jobs on one model (`key`) supersede only that model's older jobs of their kind. */
+  const run = (kind: keyof typeof boards, requestId: number, job: (signal: Signal) => Promise<WorkerEvent | null>, key?: string) =>
+    runJob(post, boards[kind], lane, requestId, job, key);
+
+  const checkPredict = (cmd: Cmd<'predict'> | Cmd<'predictModels'>) => {
+    if (!Number.isInteger(cmd.count) || cmd.count < 1) throw new Error(`${FILE}: predict needs a positive image count, got ${cmd.count}`);
+    checkImage(cmd.pixels, cmd.count);
+    return checkSetting(cmd.setting);
+  };
+
+  /** One model's logits of the images under the setting. */
+  const logitsOf = async (model: HeldModel, images: Float32Array, count: number, setting: PerturbationSetting, seed: number) => {
+    const path = await loaded(model, setting, seed);
+    let pixels = images;
+    if (setting.attack.epsilon > 0) {
+      // A drawing has no true label: the attack pushes away from what the model answers now.
+      const labels = argmaxRows(await path.predict(pixels, count), count);
+      pixels = await attackInputs(pixels, labels, count, (x, y, k) => path.inputGradient(x, y, k), setting.attack, createRng(seed));
+    }
+    const logits = await path.predict(pixels, count);
+    if (logits.length !== count * NUM_CLASSES) throw new Error(`${FILE}: the model returned ${logits.length} logits for ${count} images`);
+    return logits.slice();
+  };
 
   const predict = (cmd: Cmd<'predict'>) => run('predict', cmd.requestId, async () => {
     const model = ctx.model(cmd.modelId);
-    if (!Number.isInteger(cmd.count) || cmd.count < 1) throw new Error(`${FILE}: predict needs a positive image count, got ${cmd.count}`);
-    checkImage(cmd.pixels, cmd.count);
-    const setting = checkSetting(cmd.setting);
-    const seed = cmd.seed ?? PREDICT_SEED;
-    const path = await loaded(model, setting, seed);
-    let pixels = cmd.pixels;
-    if (setting.attack.epsilon > 0) {
-      // A drawing has no true label: the attack pushes away from what the model answers now.
-      const labels = argmaxRows(await path.predict(pixels, cmd.count), cmd.count);
-      pixels = await attackInputs(pixels, labels, cmd.count, (x, y, k) => path.inputGradient(x, y, k), setting.attack, createRng(seed));
-    }
-    const logits = await path.predict(pixels, cmd.count);
-    if (logits.length !== cmd.count * NUM_CLASSES) throw new Error(`${FILE}: the model returned ${logits.length} logits for ${cmd.count} images`);
-    return { type: 'prediction', requestId: cmd.requestId, modelId: model.id, logits: logits.slice(), count: cmd.count };
-  });
+    const setting = checkPredict(cmd);
+    const logits = await logitsOf(model, cmd.pixels, cmd.count, setting, cmd.seed ?? PREDICT_SEED);
+    return { type: 'prediction', requestId: cmd.requestId, modelId: model.id, logits, count: cmd.count };
+  }, cmd.modelId);
+
+  /**
+   * Several models' logits in one job, model after model in this worker's lane. A model that a newer
+   * request also names is skipped here (that request answers it); every other model is answered,
+   * with its logits or its own error.
+   */
+  const predictModels = (cmd: Cmd<'predictModels'>) => {
+    const ids = Array.isArray(cmd.modelIds) ? cmd.modelIds.filter((id): id is string => typeof id === 'string') : [];
+    for (const id of ids) if ((newestPredict.get(id) ?? -Infinity) < cmd.requestId) newestPredict.set(id, cmd.requestId);
+    const superseded = (id: string) => (newestPredict.get(id) ?? -Infinity) > cmd.requestId;
+    return runJob(post, boards.predictModels, lane, cmd.requestId, async (signal) => {
+      if (ids.length === 0) throw new Error(`${FILE}: predictModels needs a list of model ids`);
+      const setting = checkPredict(cmd);
+      const seed = cmd.seed ?? PREDICT_SEED;
+      const results: Array<{ modelId: string; logits?: Float32Array; error?: string }> = [];
+      for (const id of ids) {
+        if (signal.cancelled) return null;
+        if (superseded(id)) continue;
+        try {
+          results.push({ modelId: id, logits: await logitsOf(ctx.model(id), cmd.pixels, cmd.count, setting, seed) });
+        } catch (e) {
+          results.push({ modelId: id, error: messageOf(e) });
+        }
+      }
+      for (const id of ids) if (newestPredict.get(id) === cmd.requestId) newestPredict.delete(id);
+      return { type: 'predictions', requestId: cmd.requestId, count: cmd.count, results };
+    }, undefined, false);
+  };
 
   /** The attack options of a single-image command (targeted when `target` is given). */
   const attackOptions = (kind: 'fgsm' | 'pgd', epsilon: number, target: number | undefined, steps?: number): AttackOptions => ({
@@ -109,7 +149,7 @@ export function createAttackHost(ctx: HostContext) {
     const perturbation = new Float32Array(IMAGE_SIZE);
     for (let i = 0; i < IMAGE_SIZE; i++) perturbation[i] = adversarial[i] - cmd.pixels[i];
     return { type: 'attackResult', requestId: cmd.requestId, modelId: model.id, epsilon: cmd.epsilon, adversarial, perturbation, before, after };
-  });
+  }, cmd.modelId);
 
   const minimalEpsilon = (cmd: Cmd<'minimalEpsilon'>) => run('minimalEpsilon', cmd.requestId, async (signal) => {
     checkSingle(cmd);
@@ -138,10 +178,11 @@ export function createAttackHost(ctx: HostContext) {
       else lo = mid;
     }
     return answer(hi);
-  });
+  }, cmd.modelId);
 
   return {
     predict,
+    predictModels,
     attack,
     minimalEpsilon,
     cancel: (requestId: number) => Object.values(boards).some((board) => board.cancel(requestId)),

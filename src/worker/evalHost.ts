@@ -59,14 +59,15 @@ export function yieldToEvents(): Promise<void> {
 
 /**
  * The jobs of one kind that are queued or running, by request id. Opening a job that supersedes
- * cancels every older one of its kind (the newest slider value wins).
+ * cancels every older one of its kind (the newest slider value wins); with a key (a model id), only
+ * the older ones of the same key, so one model's newer request never cancels another model's.
  */
 export class JobBoard {
-  private readonly jobs = new Map<number, Signal>();
+  private readonly jobs = new Map<number, Signal & { key?: string }>();
 
-  open(requestId: number, supersede: boolean): Signal {
-    if (supersede) for (const [id, signal] of this.jobs) if (id < requestId) signal.cancelled = true;
-    const signal: Signal = { cancelled: false };
+  open(requestId: number, supersede: boolean, key?: string): Signal {
+    if (supersede) for (const [id, signal] of this.jobs) if (id < requestId && signal.key === key) signal.cancelled = true;
+    const signal: Signal & { key?: string } = { cancelled: false, ...(key !== undefined ? { key } : {}) };
     this.jobs.set(requestId, signal);
     return signal;
   }
@@ -199,14 +200,15 @@ export function argmaxRows(logits: Float32Array, count: number): Uint8Array {
 export type Cmd<T extends WorkerCommand['type']> = Extract<WorkerCommand, { type: T }>;
 
 /**
- * Queues `job` in `lane` as request `requestId` of `board`'s kind, superseding the older ones. Its
- * answer is posted; a job that was cancelled (or returns null) is answered `stale`, a failure `error`.
+ * Queues `job` in `lane` as request `requestId` of `board`'s kind, superseding the older ones (of the
+ * same `key` when one is given; none when `supersede` is false). Its answer is posted; a job that was cancelled (or returns null) is
+ * answered `stale`, a failure `error`.
  */
 export function runJob(
   post: (event: WorkerEvent) => void, board: JobBoard, lane: Lane, requestId: number,
-  job: (signal: Signal) => Promise<WorkerEvent | null>,
+  job: (signal: Signal) => Promise<WorkerEvent | null>, key?: string, supersede = true,
 ): Promise<void> {
-  const signal = board.open(requestId, true);
+  const signal = board.open(requestId, supersede, key);
   return lane.enqueue(async () => {
     try {
       const event = signal.cancelled ? null : await job(signal);

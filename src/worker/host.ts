@@ -351,6 +351,8 @@ export function createWorkerHost(post: (event: WorkerEvent) => void, options: Wo
           return training.control(cmd.type, cmd.runToken);
         case 'predict':
           return await attacks.predict(cmd);
+        case 'predictModels':
+          return await attacks.predictModels(cmd);
         case 'attack':
           return await attacks.attack(cmd);
         case 'minimalEpsilon':

@@ -1,10 +1,12 @@
 // The page's pool of training workers, behind the same send/subscribe handle as one worker: it routes
 // each command to a worker that holds the model (copying a model into another worker when needed),
-// trains concurrent runs on different workers, and splits evaluations and robustness sweeps into
-// (model, level) jobs spread over every worker. Results never depend on the pool size: a job's seeds
+// trains concurrent runs on different workers, splits evaluations and robustness sweeps into
+// (model, level) jobs spread over every worker, and asks each worker for its models' Draw-panel
+// predictions at once (poolPredict.ts). Results never depend on the pool size: a job's seeds
 // come from the request (sweep repeat r uses seed + r for every model and level), never from which
 // worker runs it. Layering: pool → supervised worker (supervisor.ts) → protocol (client.ts).
 import type { LabClient, WorkerListener } from './client';
+import { createPredictSplitter } from './poolPredict';
 import { createSplitter } from './poolSplits';
 import { nextRequestId, type ModelRestore, type WorkerCommand, type WorkerEvent } from './protocol';
 
@@ -141,11 +143,12 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     size, emit, holderOf, ensureModel,
     send: (worker, command) => members[worker].send(command),
   });
+  const predictions = createPredictSplitter({ size, emit, holderOf, ensureModel, send: (worker, command) => members[worker].send(command) });
 
   // ------------------------------------------------------------ events
 
   function onEvent(worker: number, event: WorkerEvent): void {
-    if (splitter.takes(event)) return;
+    if (splitter.takes(event) || predictions.takes(event)) return;
     switch (event.type) {
       case 'ready':
         // Every worker says so; the page's badge needs to hear it once.
@@ -195,6 +198,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
           training.delete(worker);
           dataOf[worker].clear();
           splitter.dropWorker(worker);
+          predictions.dropWorker(worker);
         }
         break;
       case 'backendChoice':
@@ -267,6 +271,8 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
         return members[workerFor([command.modelId])].send(command);
       case 'samples':
         return members[Array.isArray(command.modelIds) && command.modelIds.length > 0 ? workerFor(command.modelIds) : 0].send(command);
+      case 'predictModels':
+        return predictions.predictModels(command);
       case 'evaluate':
         return splitter.evaluate(command);
       case 'sweep':

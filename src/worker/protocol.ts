@@ -63,6 +63,9 @@ export type WorkerCommand =
   /** Logits of images; with a setting, under it (structural part seeded by `seed`, default 0; for ε > 0 the
    *  images are attacked away from the model's own answer, since a drawing has no true label). */
   | { type: 'predict'; requestId: number; modelId: string; pixels: Float32Array; count: number; setting?: PerturbationSetting; seed?: number }
+  /** The same logits for several models at once (the Draw panel): answered by `predictions`, per model. A newer
+   *  request supersedes an older one only for the models both name (a model skipped so is simply absent). */
+  | { type: 'predictModels'; requestId: number; modelIds: string[]; pixels: Float32Array; count: number; setting?: PerturbationSetting; seed?: number }
   /** A model file's bytes, or an old JSON file's text (from public/models or an upload); parsed and validated in the worker. */
   | { type: 'loadModel'; requestId: number; text: ModelFileContent; fileName: string; label?: string }
   /** Test accuracy of each model under one setting of the live sliders; the newest request wins. */
@@ -196,6 +199,8 @@ export type WorkerEvent =
   | { type: 'epoch'; runToken: number; modelId: string; event: EpochReport }
   | { type: 'trainDone'; runToken: number; modelId: string; summary: TrainSummary }
   | { type: 'prediction'; requestId: number; modelId: string; logits: Float32Array; count: number }
+  /** Answers to `predictModels`: each model's logits, or why it could not predict (a worker of a pool answers for its own). */
+  | { type: 'predictions'; requestId: number; count: number; results: Array<{ modelId: string; logits?: Float32Array; error?: string }> }
   | { type: 'modelLoaded'; requestId: number; model: LoadedModelInfo }
   | { type: 'evaluation'; requestId: number; setting: PerturbationSetting; results: Array<{ modelId: string; accuracy: number; perClass: Float32Array }> }
   | { type: 'sweepProgress'; requestId: number; done: number; total: number }
@@ -303,7 +308,7 @@ const EVENT_TYPES: ReadonlySet<string> = new Set<WorkerEventType>([
   'ready', 'dataReady', 'dataProgress', 'dataFailed', 'trainStarted', 'progress', 'paused', 'resumed', 'epoch', 'trainDone',
   'prediction', 'stale', 'error', 'modelLoaded', 'evaluation', 'sweepProgress', 'sweepResult', 'samplesResult',
   'attackResult', 'minimalEpsilonResult', 'modelExported', 'checkpoint', 'trainResumed', 'backendLost', 'debugMemory',
-  'workerRestarted', 'backendChoice',
+  'workerRestarted', 'backendChoice', 'predictions',
 ]);
 
 /** Guards the main thread against anything that is not one of our events (e.g. a library's message). */
@@ -371,6 +376,8 @@ export function describeEvent(event: WorkerEvent): string {
       return `trainDone: run ${event.runToken}, model ${event.modelId}`;
     case 'prediction':
       return `prediction: request ${event.requestId} (${event.count} images)`;
+    case 'predictions':
+      return `predictions: request ${event.requestId} (${event.results.length} models)`;
     case 'stale':
       return `stale: request ${event.requestId}`;
     case 'modelLoaded':

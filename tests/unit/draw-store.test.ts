@@ -1,5 +1,5 @@
-// The drawing store driven by a fake worker client: throttled predictions while drawing, one request
-// in flight, answers for an old input not shown as current, attacks and smallest-ε searches,
+// The drawing store driven by a fake worker client: throttled predictions while drawing, every model
+// asked at once and answered model by model, answers for an old input not shown as current, attacks and smallest-ε searches,
 // the structural setting passed along, test-image picking, dataset changes and a silent worker.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CONFIG, type DataArrays, type DatasetName } from '../../src/engine/types';
@@ -58,10 +58,11 @@ function setup(opts: { structural?: { value: StructuralSetting; listeners: Set<(
     client.emit({ type: 'trainStarted', runToken: 1, modelId: id, config, path: 'sparse-cpu', initialTopology: [] });
     client.emit({ type: 'trainDone', runToken: 1, modelId: id, summary: { modelId: id, epochsCompleted: 2, finalAccuracy: 0.9, stoppedEarly: false, seconds: 1 } });
   };
-  /** Answers the newest predict request with logits favouring `top`. */
-  const answerPredict = (top: number) => {
-    const cmd = client.last('predict');
-    client.emit({ type: 'prediction', requestId: cmd.requestId, modelId: cmd.modelId, logits: logitsFor(top), count: 1 });
+  /** Answers the newest predictModels request (for `only` of its models, or all) with logits favouring `top`. */
+  const answerPredict = (top: number, only?: string[]) => {
+    const cmd = client.last('predictModels');
+    const ids = cmd.modelIds.filter((id) => !only || only.includes(id));
+    client.emit({ type: 'predictions', requestId: cmd.requestId, count: 1, results: ids.map((modelId) => ({ modelId, logits: logitsFor(top) })) });
   };
   return { client, session, models, drawing, addModel, answerPredict, loads, randoms };
 }
@@ -90,51 +91,57 @@ describe('drawing store: live predictions', () => {
     expect(s.source).toEqual({ kind: 'drawing' });
     expect(s.pixels).toHaveLength(784);
     expect(s.version).toBe(3);
-    // One request in flight: three inputs, still one predict sent, for the first.
-    expect(client.of('predict')).toHaveLength(1);
-    expect(client.of('predict')[0]).toMatchObject({ modelId: 'm1', count: 1, seed: DRAW_SEED });
-    expect(client.of('predict')[0].setting).toBeUndefined();
+    // Each input is asked at once (the worker skips a model's older requests that a newer one names).
+    expect(client.of('predictModels')).toHaveLength(3);
+    expect(client.of('predictModels')[0]).toMatchObject({ modelIds: ['m1'], count: 1, seed: DRAW_SEED });
+    expect(client.of('predictModels')[0].setting).toBeUndefined();
+    expect(client.of('predict')).toHaveLength(0);
   });
 
-  it('asks each model in turn, and shows softmax probabilities', () => {
+  it('asks every model at once, and shows softmax probabilities', () => {
     const { drawing, client, addModel, answerPredict } = setup();
     addModel('m1');
     addModel('m2');
     addModel('other', 'fashion-mnist'); // another dataset: not offered
     drawing.getState().inkChanged(() => bar(40), true);
-    expect(client.of('predict').map((c) => c.modelId)).toEqual(['m1']);
-    const sentPixels = client.last('predict').pixels;
+    expect(client.of('predictModels').map((c) => c.modelIds)).toEqual([['m1', 'm2']]);
+    const sentPixels = client.last('predictModels').pixels;
     expect(sentPixels).not.toBe(drawing.getState().pixels); // a copy: the client transfers what it sends
     expect(Array.from(sentPixels)).toEqual(Array.from(drawing.getState().pixels!));
-    answerPredict(1);
-    expect(client.of('predict').map((c) => c.modelId)).toEqual(['m1', 'm2']);
-    answerPredict(7);
+    // A pool's workers answer for their own models, in any order.
+    answerPredict(7, ['m2']);
+    expect(Object.keys(drawing.getState().predictions)).toEqual(['m2']);
+    expect(drawing.getState().predictions.m2.version).toBe(drawing.getState().version);
+    answerPredict(1, ['m1']);
     const { predictions, version } = drawing.getState();
-    expect(Object.keys(predictions)).toEqual(['m1', 'm2']);
+    expect(Object.keys(predictions).sort()).toEqual(['m1', 'm2']);
     expect(predictions.m1.version).toBe(version);
     const p = Array.from(predictions.m2.probabilities);
     expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     expect(p[7]).toBeCloseTo(Math.exp(5) / (Math.exp(5) + 9), 5);
+    expect(client.of('predictModels')).toHaveLength(1);
   });
 
-  it('keeps an answer for an old drawing out of the current ones and asks again for the newest', () => {
+  it('keeps an answer for an old drawing out of the current ones, and never over a newer answer', () => {
     const { drawing, client, addModel, answerPredict } = setup();
     addModel('m1');
+    addModel('m2');
     drawing.getState().inkChanged(() => bar(20), true);
-    const first = client.last('predict');
-    drawing.getState().inkChanged(() => bar(60), true); // a second stroke before the answer
-    expect(client.of('predict')).toHaveLength(1);
-    answerPredict(3); // the answer to the first drawing
+    const first = client.last('predictModels');
+    drawing.getState().inkChanged(() => bar(60), true); // a second stroke before the answer: asked at once
+    const second = client.last('predictModels');
+    expect(second.requestId).toBeGreaterThan(first.requestId);
+    expect(Array.from(second.pixels)).toEqual(Array.from(drawing.getState().pixels!));
+    // The worker had computed m1 for the first drawing before the second came (it skips m2 there).
+    client.emit({ type: 'predictions', requestId: first.requestId, count: 1, results: [{ modelId: 'm1', logits: logitsFor(3) }] });
     const s = drawing.getState();
     expect(s.predictions.m1.version).toBe(s.version - 1); // shown, but known to be outdated
-    const second = client.last('predict');
-    expect(second.requestId).toBeGreaterThan(first.requestId);
-    expect(Array.from(second.pixels)).toEqual(Array.from(s.pixels!));
     answerPredict(5);
     expect(drawing.getState().predictions.m1.version).toBe(drawing.getState().version);
-    // A late duplicate of an answered request changes nothing.
-    client.emit({ type: 'prediction', requestId: first.requestId, modelId: 'm1', logits: logitsFor(0), count: 1 });
-    expect(drawing.getState().predictions.m1.probabilities[5]).toBeGreaterThan(0.9);
+    expect(drawing.getState().predictions.m2.version).toBe(drawing.getState().version);
+    // A late answer to the older request changes nothing.
+    client.emit({ type: 'predictions', requestId: first.requestId, count: 1, results: [{ modelId: 'm2', logits: logitsFor(0) }] });
+    expect(drawing.getState().predictions.m2.probabilities[5]).toBeGreaterThan(0.9);
   });
 
   it('asks again when the worker answers "stale", and records an error per model', () => {
@@ -142,31 +149,40 @@ describe('drawing store: live predictions', () => {
     addModel('m1');
     addModel('m2');
     drawing.getState().inkChanged(() => bar(40), true);
-    client.emit({ type: 'stale', requestId: client.last('predict').requestId });
-    expect(client.of('predict').map((c) => c.modelId)).toEqual(['m1', 'm2']); // m2 first, m1 again after it
-    client.emit({ type: 'error', requestId: client.last('predict').requestId, message: 'host.ts: no model m2' });
+    client.emit({ type: 'stale', requestId: client.last('predictModels').requestId });
+    expect(client.of('predictModels').map((c) => c.modelIds)).toEqual([['m1', 'm2'], ['m1', 'm2']]);
+    const again = client.last('predictModels');
+    client.emit({ type: 'predictions', requestId: again.requestId, count: 1, results: [{ modelId: 'm2', error: 'host.ts: no model m2' }] });
     expect(drawing.getState().predictionErrors).toEqual({ m2: 'host.ts: no model m2' });
-    expect(client.last('predict').modelId).toBe('m1'); // m1 asked again after its stale answer
-    answerPredict(4);
+    answerPredict(4, ['m1']);
     expect(Object.keys(drawing.getState().predictions)).toEqual(['m1']);
+    // An error for the whole request reaches every model still waiting for it.
+    drawing.getState().inkChanged(() => bar(60), true);
+    client.emit({ type: 'error', requestId: client.last('predictModels').requestId, message: 'attackHost.ts: bad pixels' });
+    expect(drawing.getState().predictionErrors).toEqual({ m1: 'attackHost.ts: bad pixels', m2: 'attackHost.ts: bad pixels' });
   });
 
-  it('gives up on a silent worker after the timeout and goes on with the next model', () => {
-    const { drawing, client, addModel } = setup();
+  it('gives up on a silent worker after the timeout, for the models it did not answer', () => {
+    const { drawing, addModel, answerPredict } = setup();
     addModel('m1');
     addModel('m2');
     drawing.getState().inkChanged(() => bar(40), true);
+    answerPredict(2, ['m2']);
     vi.advanceTimersByTime(5_000);
     expect(drawing.getState().predictionErrors.m1).toMatch(/did not answer within 5 s/);
-    expect(client.last('predict').modelId).toBe('m2');
+    expect(drawing.getState().predictionErrors.m2).toBeUndefined();
+    expect(drawing.getState().predictions.m2.probabilities[2]).toBeGreaterThan(0.9);
   });
 
   it('a model that finishes training predicts the current drawing; clearing empties everything', () => {
     const { drawing, client, addModel, answerPredict } = setup();
     drawing.getState().inkChanged(() => bar(40), true);
-    expect(client.of('predict')).toHaveLength(0);
+    expect(client.of('predictModels')).toHaveLength(0);
     addModel('m1');
-    expect(client.last('predict').modelId).toBe('m1');
+    expect(client.last('predictModels').modelIds).toEqual(['m1']);
+    answerPredict(1);
+    addModel('m2'); // only the new model is asked: m1 has answered this input
+    expect(client.last('predictModels').modelIds).toEqual(['m2']);
     answerPredict(1);
     drawing.getState().clear();
     expect(drawing.getState()).toMatchObject({ pixels: null, source: { kind: 'empty' }, predictions: {} });
@@ -179,7 +195,7 @@ describe('drawing store: live predictions', () => {
     // An empty pad is no input.
     drawing.getState().inkChanged(() => ({ ink: new Float32Array(100), width: 10, height: 10 }), true);
     expect(drawing.getState().pixels).toBeNull();
-    expect(client.of('predict')).toHaveLength(2); // the first drawing and the second, nothing for the empty pad
+    expect(client.of('predictModels')).toHaveLength(3); // m1, m2, the second drawing; nothing for the empty pad
   });
 
   it('sends the Robustness panel\'s structural setting and predicts again when it changes', () => {
@@ -188,17 +204,17 @@ describe('drawing store: live predictions', () => {
     addModel('m1');
     expect(drawing.getState().settingLabel).toBe('under 20% link removal');
     drawing.getState().inkChanged(() => bar(40), true);
-    expect(client.last('predict').setting).toEqual({ removal: 0.2, shuffle: 0, attack: { kind: 'fgsm', epsilon: 0 } });
-    expect(client.last('predict').seed).toBe(9); // the Robustness panel's links
+    expect(client.last('predictModels').setting).toEqual({ removal: 0.2, shuffle: 0, attack: { kind: 'fgsm', epsilon: 0 } });
+    expect(client.last('predictModels').seed).toBe(9); // the Robustness panel's links
     answerPredict(1);
     expect(drawing.getState().predictions.m1.settingLabel).toBe('under 20% link removal');
     structural.value = { removal: 0.2, shuffle: 0.1, seed: 9 };
     for (const l of structural.listeners) l();
     expect(drawing.getState().settingLabel).toBe('under 20% link removal and 10% weight shuffling');
-    expect(client.of('predict')).toHaveLength(2);
-    expect(client.last('predict').setting).toMatchObject({ removal: 0.2, shuffle: 0.1 });
+    expect(client.of('predictModels')).toHaveLength(2);
+    expect(client.last('predictModels').setting).toMatchObject({ removal: 0.2, shuffle: 0.1 });
     for (const l of structural.listeners) l(); // same values: nothing to ask
-    expect(client.of('predict')).toHaveLength(2);
+    expect(client.of('predictModels')).toHaveLength(2);
     // The attack runs on the same perturbed network as the prediction it starts from.
     answerPredict(2);
     drawing.getState().attack();
@@ -208,21 +224,25 @@ describe('drawing store: live predictions', () => {
 });
 
 describe('drawing store: attacks', () => {
-  it('attacks each model away from its own prediction and keeps the result', () => {
+  it('attacks every model at once, each away from its own prediction, once that prediction is in', () => {
     const { drawing, client, addModel, answerPredict } = setup();
     addModel('m1');
     addModel('m2');
     drawing.getState().inkChanged(() => bar(40), true);
     drawing.getState().setAttackKind('fgsm');
     drawing.getState().setEpsilon(0.3);
-    drawing.getState().attack(); // before the predictions: they go first
+    drawing.getState().attack(); // before the predictions: each waits for its model's
     expect(drawing.getState().attacks.m1.status).toBe('queued');
-    answerPredict(1);
-    answerPredict(7);
+    expect(client.of('attack')).toHaveLength(0);
+    answerPredict(7, ['m2']);
+    expect(client.of('attack').map((a) => a.modelId)).toEqual(['m2']);
+    answerPredict(1, ['m1']);
+    expect(client.of('attack').map((a) => a.modelId)).toEqual(['m2', 'm1']);
     const attack = client.last('attack');
     expect(attack).toMatchObject({ modelId: 'm1', label: 1, kind: 'fgsm', epsilon: 0.3 });
     expect(attack.target).toBeUndefined();
     expect(drawing.getState().attacks.m1).toMatchObject({ status: 'running', label: 1 });
+    expect(client.of('attack')[0]).toMatchObject({ modelId: 'm2', label: 7 });
     const adversarial = attack.pixels.map((v) => Math.min(1, v + 0.3));
     client.emit({
       type: 'attackResult', requestId: attack.requestId, modelId: 'm1', epsilon: 0.3, adversarial,
@@ -231,7 +251,7 @@ describe('drawing store: attacks', () => {
     const m1 = drawing.getState().attacks.m1;
     expect(m1.status).toBe('done');
     expect(attackSucceeded(m1)).toBe(true);
-    expect(client.last('attack')).toMatchObject({ modelId: 'm2', label: 7 });
+    expect(drawing.getState().attacks.m2.status).toBe('running');
   });
 
   it('a targeted attack carries its target; success means reaching it', () => {
@@ -265,28 +285,29 @@ describe('drawing store: attacks', () => {
       perturbation: new Float32Array(784), before: softmax(logitsFor(1)), after: softmax(logitsFor(8)),
     });
     expect(drawing.getState().attacks).toEqual({});
-    expect(client.last('predict').requestId).toBeGreaterThan(attack.requestId); // the new drawing is predicted
+    expect(client.last('predictModels').requestId).toBeGreaterThan(attack.requestId); // the new drawing is predicted
   });
 
-  it('finds the smallest ε per model and reports an attack error on the model it concerns', () => {
+  it('finds the smallest ε per model (one job per model at a time) and reports an error on the model it concerns', () => {
     const { drawing, client, addModel, answerPredict } = setup();
     addModel('m1');
     addModel('m2');
     drawing.getState().inkChanged(() => bar(40), true);
     answerPredict(1);
-    answerPredict(1);
     drawing.getState().findMinimalEpsilon();
-    const first = client.last('minimalEpsilon');
+    const [first, second] = client.of('minimalEpsilon');
     expect(first).toMatchObject({ modelId: 'm1', label: 1, kind: 'pgd', maxEpsilon: 0.5 });
-    client.emit({ type: 'minimalEpsilonResult', requestId: first.requestId, modelId: 'm1', epsilon: 0.08, maxEpsilon: 0.5 });
-    const second = client.last('minimalEpsilon');
     expect(second.modelId).toBe('m2');
+    drawing.getState().attack(); // queued behind each model's search
+    expect(client.of('attack')).toHaveLength(0);
+    client.emit({ type: 'minimalEpsilonResult', requestId: first.requestId, modelId: 'm1', epsilon: 0.08, maxEpsilon: 0.5 });
+    expect(client.of('attack').map((a) => a.modelId)).toEqual(['m1']);
     client.emit({ type: 'minimalEpsilonResult', requestId: second.requestId, modelId: 'm2', epsilon: null, maxEpsilon: 0.5 });
     expect(drawing.getState().minimal).toMatchObject({ m1: { status: 'done', epsilon: 0.08 }, m2: { status: 'done', epsilon: null } });
-    drawing.getState().attack();
-    client.emit({ type: 'error', requestId: client.last('attack').requestId, message: 'attackHost.ts: broken' });
+    expect(client.of('attack').map((a) => a.modelId)).toEqual(['m1', 'm2']);
+    client.emit({ type: 'error', requestId: client.of('attack')[0].requestId, message: 'attackHost.ts: broken' });
     expect(drawing.getState().attacks.m1).toMatchObject({ status: 'error', message: 'attackHost.ts: broken' });
-    expect(client.last('attack').modelId).toBe('m2');
+    expect(drawing.getState().attacks.m2.status).toBe('running');
   });
 
   it('reports a failed prediction as the reason an attack cannot start', () => {
@@ -294,13 +315,13 @@ describe('drawing store: attacks', () => {
     addModel('m1');
     drawing.getState().inkChanged(() => bar(40), true);
     drawing.getState().attack();
-    client.emit({ type: 'error', requestId: client.last('predict').requestId, message: 'no such model' });
+    client.emit({ type: 'error', requestId: client.last('predictModels').requestId, message: 'no such model' });
     expect(drawing.getState().attacks.m1).toMatchObject({ status: 'error' });
     expect(drawing.getState().attacks.m1.message).toMatch(/no such model/);
     expect(client.of('attack')).toHaveLength(0);
   });
 
-  it('a fatal worker error ends the request in flight', () => {
+  it('a fatal worker error ends the requests out', () => {
     const { drawing, client, addModel } = setup();
     addModel('m1');
     drawing.getState().inkChanged(() => bar(40), true);
@@ -320,7 +341,7 @@ describe('drawing store: test images and datasets', () => {
     expect(drawing.getState().source).toEqual({ kind: 'test', index: 2, label: 1 });
     expect(drawing.getState().pixels![100]).toBeCloseTo(30 / 255, 6);
     expect(drawing.getState().mode).toBe('pick');
-    expect(client.last('predict').modelId).toBe('m1');
+    expect(client.last('predictModels').modelIds).toEqual(['m1']);
     drawing.getState().setPickClass(7);
     await drawing.getState().pickTestImage(); // 0.6 of the two 7s → the second, index 3
     expect(drawing.getState().source).toEqual({ kind: 'test', index: 3, label: 7 });
@@ -355,14 +376,14 @@ describe('drawing store: test images and datasets', () => {
     client.emit({ type: 'trainStarted', runToken: 1, modelId: 'm1', config, path: 'sparse-cpu', initialTopology: [] });
     client.emit({ type: 'trainDone', runToken: 1, modelId: 'm1', summary: { modelId: 'm1', epochsCompleted: 1, finalAccuracy: 0.9, stoppedEarly: false, seconds: 1 } });
     lab.drawing.getState().inkChanged(() => bar(40), true);
-    const first = client.last('predict');
+    const first = client.last('predictModels');
     expect(first.setting).toBeUndefined();
-    client.emit({ type: 'prediction', requestId: first.requestId, modelId: 'm1', logits: logitsFor(1), count: 1 });
+    client.emit({ type: 'predictions', requestId: first.requestId, count: 1, results: [{ modelId: 'm1', logits: logitsFor(1) }] });
     // The Robustness panel's link-removal slider reaches the drawing's predictions.
     lab.robustness.getState().setSlider('removal', 0.3);
     expect(lab.drawing.getState().settingLabel).toBe('under 30% link removal');
-    expect(client.last('predict')).toMatchObject({ setting: { removal: 0.3, shuffle: 0 }, seed: LIVE_SEED });
-    expect(client.last('predict').requestId).toBeGreaterThan(first.requestId);
+    expect(client.last('predictModels')).toMatchObject({ setting: { removal: 0.3, shuffle: 0 }, seed: LIVE_SEED });
+    expect(client.last('predictModels').requestId).toBeGreaterThan(first.requestId);
     lab.dispose();
     const entry = (id: string, patch: Partial<ModelEntry>): ModelEntry => ({
       id, label: id, dataset: 'mnist', strategy: 'set', hidden: 8, density: 0.1, weightDecay: 0, config: DEFAULT_CONFIG,

@@ -1,4 +1,5 @@
-// The run panel: controls, data and epoch progress, the newest epoch's results, curves and models.
+// The run panel: controls, data and epoch progress of the followed run, every run once there are
+// several, the followed run's newest epoch results, curves and models.
 import { DataLoadProgress } from '../common/DataLoadProgress';
 import { useModels, useTraining } from '../LabContext';
 import { Curves } from './Curves';
@@ -6,6 +7,7 @@ import { EpochProgress } from './EpochProgress';
 import { EpochResults } from './EpochResults';
 import { ModelList } from './ModelList';
 import { RunControls } from './RunControls';
+import { RunList } from './RunList';
 
 /** What to try first, shown until the first model exists. */
 function Intro() {
@@ -21,7 +23,8 @@ function Intro() {
         the sparse CPU path, whose cost follows the links (about 3 s an epoch on a 2-core laptop-class machine); a
         GPU&apos;s masked dense kernels pay for the whole dense network instead. The <strong>Quick demo</strong> size
         trains in seconds. Train the same settings with weight decay 1e-4 and with 0 to compare: each model keeps
-        its curve and its row below.
+        its curve and its row below. Press <strong>Train</strong> again while a run trains to train another
+        beside it, on its own worker.
       </p>
     </div>
   );
@@ -36,6 +39,7 @@ export function RunPanel() {
       <RunControls />
       <DataLoadProgress split="train" />
       <EpochProgress />
+      <RunList />
       {!hasModels && idle && <Intro />}
       <EpochResults />
       <Curves />

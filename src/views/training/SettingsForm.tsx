@@ -1,7 +1,6 @@
 // The training settings: one labelled control per field of the settings table, the training-set
 // size presets, and the validation messages inline (Train stays disabled while any is shown).
 import { CONFIG_FIELDS, irrelevantFields, TRAIN_SIZE_PRESETS, type FieldSpec } from '../../state/configForm';
-import { isRunActive } from '../../state/training';
 import { useLab, useTraining } from '../LabContext';
 
 function FieldControl({ spec, value, disabled, onChange }: { spec: FieldSpec; value: string; disabled: boolean; onChange(v: string): void }) {
@@ -37,13 +36,13 @@ export function SettingsForm() {
   const { training } = useLab();
   const form = useTraining((s) => s.form);
   const problems = useTraining((s) => s.problems);
-  const locked = useTraining((s) => isRunActive(s.run.status));
   const skip = new Set(irrelevantFields(form.strategy));
   return (
     <section className="panel" aria-labelledby="settings-title">
       <h2 id="settings-title">Network and training</h2>
       <p className="panel-note">784 → H → H → H → 10; the three hidden layers are sparse, the output layer dense.</p>
-      <fieldset className="settings-grid" disabled={locked}>
+      {/* Never locked: a run keeps the settings it started with, and these are the next run's. */}
+      <fieldset className="settings-grid">
         <legend className="visually-hidden">Training settings</legend>
         {CONFIG_FIELDS.map((spec) => (
           <FieldControl key={spec.name} spec={spec} value={form[spec.name]} disabled={skip.has(spec.name)} onChange={(v) => training.getState().setField(spec.name, v)} />
