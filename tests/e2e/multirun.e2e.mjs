@@ -2,13 +2,8 @@
 // started one after the other on a two-worker page train side by side and both land in the model
 // list; the Draw panel shows every model's probabilities for one drawing.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { drawSeven, tinyModel } from './shared.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BACKEND_TIMEOUT_MS = 60_000;
 const RUN_TIMEOUT_MS = 150_000;
 
@@ -27,36 +22,6 @@ async function fillRun(page, { strategy, seed, long = false }) {
   await page.getByLabel('Training-set size', { exact: true }).fill(long ? '2000' : '600');
   await page.getByLabel('Learning rate').fill('0.01');
   await page.getByLabel('Seed').fill(String(seed));
-}
-
-/** Two small model files from the CLI (H = 32, 5% density, 1 epoch on 2,000 images; seconds on the CPU). */
-function modelFiles() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'rewire-lab-multirun-'));
-  try {
-    return ['set', 'static'].map((strategy, k) => {
-      const out = path.join(dir, `tiny-${strategy}.rlm`);
-      const res = spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), [
-        'src/cli/lab.ts', 'train', '--strategy', strategy, '--hidden', '32', '--density', '0.05', '--epochs', '1',
-        '--train-limit', '2000', '--batch', '64', '--lr', '0.005', '--seed', String(3 + k), '--out', out,
-      ], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-      if (res.status !== 0) throw new Error(`lab train failed:\n${res.stdout}\n${res.stderr}`);
-      return { name: `tiny-${strategy}.rlm`, buffer: readFileSync(out) };
-    });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** Draws a "7" on the pad with real mouse events. */
-async function drawSeven(page) {
-  const box = await page.getByTestId('drawing-pad').boundingBox();
-  assert.ok(box && box.width > 100, 'the drawing pad is not on screen');
-  const at = (fx, fy) => [box.x + fx * box.width, box.y + fy * box.height];
-  await page.mouse.move(...at(0.25, 0.2));
-  await page.mouse.down();
-  await page.mouse.move(...at(0.75, 0.2), { steps: 12 });
-  await page.mouse.move(...at(0.45, 0.85), { steps: 16 });
-  await page.mouse.up();
 }
 
 export const tests = [
@@ -124,7 +89,7 @@ export const tests = [
       await openPage(page, baseUrl, '?workers=2');
       // The Robustness panel's model files control loads both (the Draw panel offers its own only while it has none).
       await page.getByRole('tab', { name: 'Robustness' }).click();
-      for (const [k, file] of modelFiles().entries()) {
+      for (const [k, file] of ['set', 'static'].map((strategy) => ({ name: `tiny-${strategy}.rlm`, buffer: tinyModel(strategy) })).entries()) {
         await page.getByLabel('Load model file…').setInputFiles({ name: file.name, mimeType: 'application/octet-stream', buffer: file.buffer });
         await page.getByTestId('model-file-list').locator('li').nth(k).waitFor({ timeout: 30_000 });
       }
