@@ -2,9 +2,11 @@
 // path that loses its "GPU" at a chosen step, and an in-process worker (the real host behind the
 // WorkerLike interface, messages structured-cloned with their transfer lists, crashable on demand).
 import { DEFAULT_CONFIG, type ComputePath, type DataArrays, type TrainConfig } from '../../src/engine/types';
-import type { WorkerLike } from '../../src/worker/client';
+import { createLabClient, type WorkerLike } from '../../src/worker/client';
 import { createWorkerHost, type WorkerHostOptions } from '../../src/worker/host';
+import { createWorkerPool } from '../../src/worker/pool';
 import { transferablesOf, type WorkerCommand, type WorkerEvent } from '../../src/worker/protocol';
+import { createSupervisedClient } from '../../src/worker/supervisor';
 import { syntheticData } from './fixtures/syntheticDigits';
 
 export { syntheticData };
@@ -110,4 +112,18 @@ export async function until(check: () => boolean, what: string, ms = 20_000): Pr
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/** A worker pool of `size` real in-process hosts (each behind a supervised client, as in the page). */
+export function inProcessPool(size: number, shareData = false) {
+  const workers: InProcessWorker[] = [];
+  const pool = createWorkerPool({
+    size, shareData,
+    spawn: () => {
+      const worker = new InProcessWorker({ denseOnDevice: () => false });
+      workers.push(worker);
+      return createSupervisedClient({ spawn: () => createLabClient(worker) });
+    },
+  });
+  return { pool, workers };
 }

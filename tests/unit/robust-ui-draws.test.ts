@@ -6,25 +6,8 @@ import { ci95, NO_PERTURBATION } from '../../src/engine/robustness';
 import { DEFAULT_CONFIG, type DataArrays } from '../../src/engine/types';
 import { createLab } from '../../src/state/lab';
 import { DEFAULT_LIVE_DRAWS, drawsText, isStochastic } from '../../src/state/liveDraws';
-import { createRobustnessStore, EVALUATE_INTERVAL_MS, LIVE_SEED, type Clock } from '../../src/state/robustness';
-import { FakeClient, type Cmd } from './fakeClient';
-
-function manualClock(): Clock & { advance(ms: number): void } {
-  let now = 10_000;
-  let timers: Array<{ at: number; fn: () => void; id: number }> = [];
-  let nextId = 1;
-  return {
-    now: () => now,
-    setTimeout(fn, ms) { const id = nextId++; timers.push({ at: now + ms, fn, id }); return id; },
-    clearTimeout(handle) { timers = timers.filter((t) => t.id !== handle); },
-    advance(ms) {
-      now += ms;
-      const due = timers.filter((t) => t.at <= now);
-      timers = timers.filter((t) => t.at > now);
-      for (const t of due) t.fn();
-    },
-  };
-}
+import { createRobustnessStore, EVALUATE_INTERVAL_MS, LIVE_SEED } from '../../src/state/robustness';
+import { FakeClient, manualClock, type Cmd } from './fakeClient';
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 const testSet = (count: number): DataArrays => ({ images: new Uint8Array(count * 784), labels: new Uint8Array(count), count });

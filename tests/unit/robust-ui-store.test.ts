@@ -3,28 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type DataArrays, type TrainConfig } from '../../src/engine/types';
 import { createLab } from '../../src/state/lab';
-import { ADVERSARIAL_SUBSET, createRobustnessStore, EVALUATE_INTERVAL_MS, SAMPLE_COUNT, type Clock } from '../../src/state/robustness';
+import { ADVERSARIAL_SUBSET, createRobustnessStore, EVALUATE_INTERVAL_MS, SAMPLE_COUNT } from '../../src/state/robustness';
 import { parseLevels, parseRepeats, sweepLevelsFor } from '../../src/state/robustnessSweep';
 import type { LoadedModelInfo, WorkerEvent } from '../../src/worker/protocol';
-import { FakeClient } from './fakeClient';
+import { FakeClient, manualClock } from './fakeClient';
 
-
-function manualClock(): Clock & { advance(ms: number): void } {
-  let now = 10_000;
-  let timers: Array<{ at: number; fn: () => void; id: number }> = [];
-  let nextId = 1;
-  return {
-    now: () => now,
-    setTimeout(fn, ms) { const id = nextId++; timers.push({ at: now + ms, fn, id }); return id; },
-    clearTimeout(handle) { timers = timers.filter((t) => t.id !== handle); },
-    advance(ms) {
-      now += ms;
-      const due = timers.filter((t) => t.at <= now);
-      timers = timers.filter((t) => t.at > now);
-      for (const t of due) t.fn();
-    },
-  };
-}
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 const testSet = (count: number): DataArrays => ({ images: new Uint8Array(count * 784), labels: new Uint8Array(count), count });

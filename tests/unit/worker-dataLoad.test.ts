@@ -15,7 +15,7 @@ import { createLabClient } from '../../src/worker/client';
 import { createWorkerPool } from '../../src/worker/pool';
 import type { WorkerEvent } from '../../src/worker/protocol';
 import { createSupervisedClient } from '../../src/worker/supervisor';
-import { InProcessWorker, recordingHost, tinyConfig, until } from './reliability-harness';
+import { inProcessPool, InProcessWorker, recordingHost, tinyConfig, until } from './reliability-harness';
 
 const BASE = 'http://lab.test/app/';
 const mnist = (name: string) => `${BASE}data/mnist/${name}`;
@@ -113,15 +113,7 @@ describe('a worker fetches its training set', () => {
 });
 
 function startPool(size: number, shareData: boolean) {
-  const workers: InProcessWorker[] = [];
-  const pool = createWorkerPool({
-    size, shareData,
-    spawn: () => {
-      const worker = new InProcessWorker({ denseOnDevice: () => false });
-      workers.push(worker);
-      return createSupervisedClient({ spawn: () => createLabClient(worker) });
-    },
-  });
+  const { pool, workers } = inProcessPool(size, shareData);
   const events: WorkerEvent[] = [];
   pool.subscribe((e) => events.push(e));
   const splitsAsked: string[] = [];

@@ -5,11 +5,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IMAGE_SIZE } from '../../src/engine/constants';
 import { NO_PERTURBATION, type PerturbationSetting } from '../../src/engine/robustness';
-import { createLabClient } from '../../src/worker/client';
-import { createWorkerPool } from '../../src/worker/pool';
 import type { WorkerCommand, WorkerEvent } from '../../src/worker/protocol';
-import { createSupervisedClient } from '../../src/worker/supervisor';
-import { InProcessWorker, until } from './reliability-harness';
+import { inProcessPool, InProcessWorker, until } from './reliability-harness';
 import { DENSE_CONFIG, hostWithData, SPARSE_CONFIG, TEST, testPixels, trainedFile } from './worker-evalFixtures';
 
 type Ev<T extends WorkerEvent['type']> = Extract<WorkerEvent, { type: T }>;
@@ -32,15 +29,7 @@ function twoImages(): Float32Array {
 }
 
 async function startPool(size: number) {
-  const workers: InProcessWorker[] = [];
-  const pool = createWorkerPool({
-    size,
-    spawn: () => {
-      const worker = new InProcessWorker({ denseOnDevice: () => false });
-      workers.push(worker);
-      return createSupervisedClient({ spawn: () => createLabClient(worker) });
-    },
-  });
+  const { pool, workers } = inProcessPool(size);
   const events: WorkerEvent[] = [];
   pool.subscribe((e) => events.push(e));
   const errors = () => events.filter((e) => e.type === 'error');

@@ -1,24 +1,14 @@
 // The worker pool on real in-process hosts: training, live evaluation and robustness sweeps give
 // bit-identical numbers with 1, 2 or 4 workers, and the work really is spread over the workers.
 import { describe, expect, it } from 'vitest';
-import { createLabClient } from '../../src/worker/client';
-import { createWorkerPool, defaultPoolSize } from '../../src/worker/pool';
+import { defaultPoolSize } from '../../src/worker/pool';
 import type { WorkerCommand, WorkerEvent } from '../../src/worker/protocol';
-import { createSupervisedClient } from '../../src/worker/supervisor';
-import { InProcessWorker, TEST, TRAIN, tinyConfig, until } from './reliability-harness';
+import { inProcessPool, InProcessWorker, TEST, TRAIN, tinyConfig, until } from './reliability-harness';
 
 type Ev<T extends WorkerEvent['type']> = Extract<WorkerEvent, { type: T }>;
 
 function startPool(size: number) {
-  const workers: InProcessWorker[] = [];
-  const pool = createWorkerPool({
-    size,
-    spawn: () => {
-      const worker = new InProcessWorker({ denseOnDevice: () => false });
-      workers.push(worker);
-      return createSupervisedClient({ spawn: () => createLabClient(worker) });
-    },
-  });
+  const { pool, workers } = inProcessPool(size);
   const events: WorkerEvent[] = [];
   pool.subscribe((e) => events.push(e));
   const first = <T extends WorkerEvent['type']>(type: T, match: (e: Ev<T>) => boolean) => events.find((e): e is Ev<T> => e.type === type && match(e as Ev<T>));
