@@ -2,7 +2,7 @@
 // (random, largest |w| first), hidden-neuron removal (random, hubs first, strongest first) and
 // input-pixel removal (most connected first); then one Markdown table per dataset, models of one
 // configuration (dataset, strategy, weight decay) pooled over their seeds. Usage:
-//   npx tsx scripts/targeted-results.ts [--limit N] [--draws N] [--levels 0,0.25,…] [--json FILE] MODEL.json …
+//   npx tsx scripts/targeted-results.ts [--limit N] [--draws N] [--levels 0,0.25,…] [--json FILE] MODEL.rlm|MODEL.json …
 import { readFile, writeFile } from 'node:fs/promises';
 import { runSweep, type SweepRecord, type SweepRequest } from '../src/cli/sweeps';
 import { createCliPath } from '../src/cli/evalPath';
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const t0 = performance.now();
   for (const file of args) {
-    const parsed = parseModelFile(await readFile(file, 'utf8'), file);
+    const parsed = parseModelFile(await readFile(file), file);
     if (!parsed.ok) throw new Error(parsed.error);
     const { config, state } = parsed.model;
     let test = tests.get(config.dataset);
