@@ -3,28 +3,15 @@
 // slider move cancels the draws in flight; the card's words carry the draws, the seed and the interval.
 import { describe, expect, it } from 'vitest';
 import { ci95, NO_PERTURBATION } from '../../src/engine/robustness';
-import { DEFAULT_CONFIG, type DataArrays } from '../../src/engine/types';
-import { createLab } from '../../src/state/lab';
+import { DEFAULT_CONFIG } from '../../src/engine/types';
 import { DEFAULT_LIVE_DRAWS, drawsText, isStochastic } from '../../src/state/liveDraws';
-import { createRobustnessStore, EVALUATE_INTERVAL_MS, LIVE_SEED } from '../../src/state/robustness';
-import { FakeClient, manualClock, type Cmd } from './fakeClient';
-
-const flush = () => new Promise((r) => setTimeout(r, 0));
-const testSet = (count: number): DataArrays => ({ images: new Uint8Array(count * 784), labels: new Uint8Array(count), count });
+import { EVALUATE_INTERVAL_MS, LIVE_SEED } from '../../src/state/robustness';
+import type { FakeClient, Cmd } from './fakeClient';
+import { robustnessLab, trainModel } from './robustnessHarness';
 
 async function setup() {
-  const client = new FakeClient();
-  const pending: Array<(d: DataArrays) => void> = [];
-  const lab = createLab({ client, loadSplit: () => new Promise((resolve) => pending.push(resolve)), baseUrl: '/', galleryCount: 2 });
-  lab.session.getState().start();
-  pending[0](testSet(20));
-  await flush();
-  const clock = manualClock();
-  const store = createRobustnessStore({ client: lab.client, models: lab.models, session: lab.session, clock });
-  for (const modelId of ['m1', 'm2']) {
-    client.emit({ type: 'trainStarted', runToken: 1, modelId, config: { ...DEFAULT_CONFIG, seed: 4 }, path: 'sparse-cpu', initialTopology: [] });
-    client.emit({ type: 'trainDone', runToken: 1, modelId, summary: { modelId, epochsCompleted: 1, finalAccuracy: 0.9, stoppedEarly: false, seconds: 1 } });
-  }
+  const { client, store, clock } = await robustnessLab();
+  for (const modelId of ['m1', 'm2']) trainModel(client, modelId, { ...DEFAULT_CONFIG, seed: 4 }, 1);
   store.getState().setVisible(true);
   return { client, store, clock };
 }

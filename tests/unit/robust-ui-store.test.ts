@@ -1,35 +1,14 @@
 // The robustness and models stores driven in Node by a fake worker client and a manual clock:
 // throttled evaluate requests, newest answers shown, comparisons, sweeps, and model files.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, type DataArrays, type TrainConfig } from '../../src/engine/types';
-import { createLab } from '../../src/state/lab';
-import { ADVERSARIAL_SUBSET, createRobustnessStore, EVALUATE_INTERVAL_MS, SAMPLE_COUNT } from '../../src/state/robustness';
+import { DEFAULT_CONFIG, type TrainConfig } from '../../src/engine/types';
+import { ADVERSARIAL_SUBSET, EVALUATE_INTERVAL_MS, SAMPLE_COUNT } from '../../src/state/robustness';
 import { parseLevels, parseRepeats, sweepLevelsFor } from '../../src/state/robustnessSweep';
 import type { LoadedModelInfo, WorkerEvent } from '../../src/worker/protocol';
-import { FakeClient, manualClock } from './fakeClient';
+import { robustnessLab, trainModel } from './robustnessHarness';
 
 
-const flush = () => new Promise((r) => setTimeout(r, 0));
-const testSet = (count: number): DataArrays => ({ images: new Uint8Array(count * 784), labels: new Uint8Array(count), count });
-
-/** A lab whose mnist test set is in the worker, with a robustness store on a manual clock. */
-async function setup() {
-  const client = new FakeClient();
-  const pending: Array<(d: DataArrays) => void> = [];
-  const lab = createLab({ client, loadSplit: () => new Promise((resolve) => pending.push(resolve)), baseUrl: '/', galleryCount: 2 });
-  lab.session.getState().start();
-  pending[0](testSet(20));
-  await flush();
-  expect(lab.session.getState().loads.test.status).toBe('ready');
-  const clock = manualClock();
-  const store = createRobustnessStore({ client: lab.client, models: lab.models, session: lab.session, clock });
-  return { client, lab, store, clock };
-}
-
-function trainModel(client: FakeClient, modelId: string, config: TrainConfig = DEFAULT_CONFIG) {
-  client.emit({ type: 'trainStarted', runToken: 1, modelId, config, path: 'sparse-cpu', initialTopology: [] });
-  client.emit({ type: 'trainDone', runToken: 1, modelId, summary: { modelId, epochsCompleted: 2, finalAccuracy: 0.9, stoppedEarly: false, seconds: 1 } });
-}
+const setup = robustnessLab;
 
 function loadedInfo(modelId: string, fileName: string, config: TrainConfig = DEFAULT_CONFIG): LoadedModelInfo {
   return { modelId, label: '', fileName, dataset: config.dataset, strategy: config.strategy, config, testAccuracy: 0.95, links: [7840, 10000, 10000], topology: [], history: [], wiring: null };
